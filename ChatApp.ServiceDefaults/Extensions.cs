@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Aspire-style service defaults: OpenTelemetry, health checks, service discovery and HTTP resilience.
+/// Every ChatApp service calls <see cref="AddServiceDefaults{TBuilder}"/> first, so it runs the same under the
+/// ChatApp AppHost, under a real Aspire AppHost, or in Docker Compose.
+/// </summary>
+public static class Extensions
+{
+    /// <summary>Tag on health checks that take part in readiness (<c>/health</c>) only.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Tag on health checks that take part in liveness (<c>/alive</c>).</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>Names of the activity sources and meters the services register, exported with the rest.</summary>
+    public static readonly List<string> AppTelemetrySources = ["ChatApp.Api", "ChatApp.MigrationService"];
+
+    /// <summary>Adds OpenTelemetry, default health checks, service discovery and resilient HTTP clients.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+        return builder;
+    }
+
+    /// <summary>Logs, metrics and traces, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter("Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.SignalR.Server")
+                .AddMeter([.. AppTelemetrySources]))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource([.. AppTelemetrySources])
+                .AddSource("Microsoft.AspNetCore.SignalR.Server")
+                .AddAspNetCoreInstrumentation(options =>
+                    // Health probes every few seconds would drown the traces people look for.
+                    options.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/health") &&
+                        !context.Request.Path.StartsWithSegments("/alive"))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+        return builder;
+    }
+
+    /// <summary>Adds the liveness check; services add their own readiness checks (the database) with <see cref="ReadyTag"/>.</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/health</c> (ready: every check passes, the database included) and <c>/alive</c> (live) in every
+    /// environment: the AppHost and the compose health checks probe them. They return a status word only.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health").DisableHttpMetrics();
+        app.MapHealthChecks("/alive", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(LiveTag)
+        }).DisableHttpMetrics();
+        return app;
+    }
+}
