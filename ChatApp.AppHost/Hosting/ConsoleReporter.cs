@@ -80,7 +80,8 @@ internal sealed class ConsoleReporter
         lock (_gate)
         {
             var key = (snapshot.State, snapshot.Health);
-            if (_printed.TryGetValue(snapshot.Name, out var last) && last == key)
+            var seen = _printed.TryGetValue(snapshot.Name, out var last);
+            if ((seen && last == key) || (!seen && snapshot.State == ResourceState.NotStarted))
             {
                 return;
             }

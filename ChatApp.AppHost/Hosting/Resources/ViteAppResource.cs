@@ -10,7 +10,10 @@ public sealed class ViteAppResource(string name, string workingDirectory) : Reso
     public string WorkingDirectory { get; } = workingDirectory;
 
     /// <summary>Port nginx listens on in the published image (<c>frontend/nginx.conf</c>).</summary>
-    public int NginxPort { get; set; } = 8080;
+    public int NginxPort { get; set; } = 80;
+
+    /// <summary>The referenced service nginx proxies <c>/api</c>, <c>/hubs</c> and <c>/uploads</c> to (<c>API_URL</c>).</summary>
+    public string ProxiedService { get; set; } = "api";
 
     /// <summary>The npm script started (<c>dev</c>).</summary>
     public string Script { get; set; } = "dev";
