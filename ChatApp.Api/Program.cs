@@ -31,5 +31,3 @@ app.MapUploadsApi();
 app.MapHub<ChatHub>("/hubs/chat", options => options.AllowStatefulReconnects = true);
 
 app.Run();
-
-public partial class Program;

@@ -55,9 +55,23 @@ public static class AuthenticationSetup
                             await db.Users.AnyAsync(u => u.Id == userId && u.IsActive, context.HttpContext.RequestAborted);
                         if (!active)
                         {
-                            context.Fail("This account is deactivated.");
+                            context.Fail(new SecurityTokenException("This account is deactivated; ask an admin to restore it."));
                         }
                     },
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        var detail = context.AuthenticateFailure switch
+                        {
+                            null => "Sign in to do this: send a bearer token.",
+                            SecurityTokenExpiredException => "Your session has expired; sign in again.",
+                            SecurityTokenException { Message: var message } when message.Contains("deactivated") => message,
+                            _ => "The access token is not valid; sign in again.",
+                        };
+                        await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Not signed in.", detail);
+                    },
+                    OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden,
+                        "You are not allowed to do this.", "Your role does not allow this action."),
                 };
             });
 
@@ -67,5 +81,15 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.Visitor, p => p.RequireRole(Roles.Visitor))
             .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Admin, Roles.Operator, Roles.Visitor));
         return services;
+    }
+
+    private static async Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
     }
 }
