@@ -135,7 +135,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, TimeP
                     FROM ins WHERE c.id = {conversationId}
                     RETURNING c.operator_unread_count
                 )
-                SELECT ins.id AS "Id", ins.created_at AS "CreatedAt", upd.operator_unread_count AS "UnreadCount" FROM ins, upd
+                SELECT ins.id, ins.created_at, upd.operator_unread_count AS unread_count FROM ins, upd
                 """).ToListAsync(ct);
         }
         if (inserted.Count == 0)
