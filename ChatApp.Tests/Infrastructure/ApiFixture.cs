@@ -68,9 +68,13 @@ public sealed class ApiFixture : IAsyncLifetime
     public ChatDbContext CreateDbContext() => new(
         new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(ConnectionString).UseSnakeCaseNamingConvention().Options);
 
-    /// <summary>Empties every table and seeds the admin again, as the migration worker would.</summary>
+    /// <summary>Empties every table and the upload folder, and seeds the admin again, as the migration worker would.</summary>
     public async Task ResetAsync()
     {
+        foreach (var file in Directory.GetFiles(_uploads))
+        {
+            File.Delete(file);
+        }
         await using (var connection = new NpgsqlConnection(ConnectionString))
         {
             await connection.OpenAsync();
