@@ -1,0 +1,30 @@
+using ChatApp.Api.Auth;
+using ChatApp.Api.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChatApp.Api.Apis;
+
+public static class AuthApi
+{
+    public const string LoginRateLimitPolicy = "login";
+
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/auth").WithTags("Auth");
+        group.MapPost("/login", Login)
+            .RequireRateLimiting(LoginRateLimitPolicy)
+            .WithName("Login")
+            .WithSummary("Signs an operator or admin in and returns a JWT.");
+        group.MapGet("/me", Me)
+            .RequireAuthorization(Policies.Staff)
+            .WithName("GetCurrentUser")
+            .WithSummary("The signed-in operator or admin.");
+        return app;
+    }
+
+    private static async Task<Ok<LoginResult>> Login(LoginRequest request, UserService users, CancellationToken ct) =>
+        TypedResults.Ok(await users.LoginAsync(request, ct));
+
+    private static async Task<Ok<UserDto>> Me(HttpContext context, UserService users, CancellationToken ct) =>
+        TypedResults.Ok(await users.GetAsync(Caller.From(context.User).Id, ct));
+}

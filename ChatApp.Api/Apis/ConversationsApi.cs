@@ -1,0 +1,63 @@
+using ChatApp.Api.Auth;
+using ChatApp.Api.Data.Entities;
+using ChatApp.Api.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChatApp.Api.Apis;
+
+/// <summary>The operators' view of conversations.</summary>
+public static class ConversationsApi
+{
+    public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization(Policies.Staff);
+        group.MapGet("/", List)
+            .WithName("ListConversations")
+            .WithSummary("Conversations by status and assignee, most recent activity first.");
+        group.MapGet("/{id:guid}", Get).WithName("GetConversation").WithSummary("One conversation with its visitor's context.");
+        group.MapGet("/{id:guid}/messages", Messages)
+            .WithName("GetConversationMessages")
+            .WithSummary("Messages after a message id (the resume cursor), oldest first.");
+        group.MapPost("/{id:guid}/messages", Send)
+            .WithName("SendConversationMessage")
+            .WithSummary("Replies as the signed-in operator; a resent client message id returns the stored message.");
+        group.MapPost("/{id:guid}/assign", Assign)
+            .WithName("AssignConversation")
+            .WithSummary("Assigns to the caller, or (admins) to any active user.");
+        group.MapPost("/{id:guid}/close", Close).WithName("CloseConversation").WithSummary("Closes the conversation.");
+        return app;
+    }
+
+    private static async Task<Ok<PageDto<ConversationSummaryDto>>> List(
+        HttpContext context, ConversationService conversations, CancellationToken ct,
+        ConversationStatus? status = null, string? assignee = null, int page = 1, int pageSize = 20) =>
+        TypedResults.Ok(await conversations.ListAsync(Caller.From(context.User), status, assignee, page, pageSize, ct));
+
+    private static async Task<Ok<ConversationDto>> Get(Guid id, HttpContext context, ConversationService conversations, CancellationToken ct) =>
+        TypedResults.Ok(await conversations.GetAsync(Caller.From(context.User), id, ct));
+
+    private static async Task<Ok<IReadOnlyList<MessageDto>>> Messages(
+        Guid id, HttpContext context, ConversationService conversations, CancellationToken ct, long after = 0, int limit = 100) =>
+        TypedResults.Ok(await conversations.GetMessagesAfterAsync(Caller.From(context.User), id, after, limit, ct));
+
+    private static Task<Results<Created<MessageDto>, Ok<MessageDto>>> Send(
+        Guid id, SendMessageRequest request, HttpContext context, ConversationService conversations, CancellationToken ct) =>
+        SendAndReport(Caller.From(context.User), id, request, conversations, ct);
+
+    /// <summary>201 for a new message, 200 with the stored one for a resend.</summary>
+    internal static async Task<Results<Created<MessageDto>, Ok<MessageDto>>> SendAndReport(
+        Caller caller, Guid id, SendMessageRequest request, ConversationService conversations, CancellationToken ct)
+    {
+        var (message, created) = await conversations.SendAsync(caller, id, request, ct);
+        return created
+            ? TypedResults.Created($"/api/conversations/{id}/messages/{message.Id}", message)
+            : TypedResults.Ok(message);
+    }
+
+    private static async Task<Ok<ConversationDto>> Assign(
+        Guid id, AssignRequest? request, HttpContext context, ConversationService conversations, CancellationToken ct) =>
+        TypedResults.Ok(await conversations.AssignAsync(Caller.From(context.User), id, request?.UserId, ct));
+
+    private static async Task<Ok<ConversationDto>> Close(Guid id, HttpContext context, ConversationService conversations, CancellationToken ct) =>
+        TypedResults.Ok(await conversations.CloseAsync(Caller.From(context.User), id, ct));
+}

@@ -1,0 +1,24 @@
+using ChatApp.Api.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ChatApp.Api.Data.Configurations;
+
+public class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
+{
+    public void Configure(EntityTypeBuilder<Conversation> builder)
+    {
+        builder.ToTable("conversations");
+        builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.VisitorName).HasMaxLength(100);
+        builder.Property(c => c.VisitorEmail).HasMaxLength(320);
+        builder.Property(c => c.PageUrl).HasMaxLength(2048);
+        builder.Property(c => c.UserAgent).HasMaxLength(512);
+        builder.Property(c => c.LastMessagePreview).HasMaxLength(200);
+        builder.HasOne(c => c.Visitor).WithMany().HasForeignKey(c => c.VisitorId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(c => c.AssignedUser).WithMany().HasForeignKey(c => c.AssignedUserId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(c => new { c.Status, c.LastMessageAt });
+        builder.HasIndex(c => c.VisitorId);
+        builder.HasIndex(c => c.AssignedUserId);
+    }
+}

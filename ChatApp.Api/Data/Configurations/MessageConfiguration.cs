@@ -1,0 +1,23 @@
+using ChatApp.Api.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ChatApp.Api.Data.Configurations;
+
+public class MessageConfiguration : IEntityTypeConfiguration<Message>
+{
+    public void Configure(EntityTypeBuilder<Message> builder)
+    {
+        builder.ToTable("messages");
+        builder.Property(m => m.Id).UseIdentityAlwaysColumn();
+        builder.Property(m => m.SenderKind).HasConversion<string>().HasMaxLength(20);
+        builder.Property(m => m.Body).HasMaxLength(Services.MessageRules.MaxBodyLength);
+        builder.Property(m => m.ClientMessageId).HasMaxLength(Services.MessageRules.MaxClientMessageIdLength);
+        builder.HasOne(m => m.Conversation).WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(m => m.SenderUser).WithMany().HasForeignKey(m => m.SenderUserId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(m => m.Attachment).WithMany().HasForeignKey(m => m.AttachmentId).OnDelete(DeleteBehavior.SetNull);
+        // A resent message (same client id in the same conversation) is stored once.
+        builder.HasIndex(m => new { m.ConversationId, m.ClientMessageId }).IsUnique();
+        builder.HasIndex(m => new { m.ConversationId, m.Id });
+    }
+}

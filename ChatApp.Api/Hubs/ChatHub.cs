@@ -1,0 +1,116 @@
+using System.Threading.RateLimiting;
+using ChatApp.Api.Auth;
+using ChatApp.Api.Data;
+using ChatApp.Api.Services;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChatApp.Api.Hubs;
+
+/// <summary>
+/// The real-time side of the chat at <c>/hubs/chat</c>. Every rule lives in <see cref="ConversationService"/>;
+/// this class only maps connections to callers and groups.
+/// </summary>
+[Authorize(Policy = Policies.Participant)]
+public class ChatHub(ConversationService conversations, ChatDbContext db, IOptions<ChatHubOptions> options) : Hub<IChatClient>
+{
+    private const string SendLimiterKey = "send-limiter";
+
+    private Caller Caller => Caller.From(Context.User!);
+
+    public override async Task OnConnectedAsync()
+    {
+        var caller = Caller;
+        Context.Items[SendLimiterKey] = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.Value.MaxMessagesPerSecond,
+            TokensPerPeriod = options.Value.MaxMessagesPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+        if (caller.IsVisitor)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Visitor(caller.Id));
+            var own = await db.Conversations.AsNoTracking()
+                .Where(c => c.VisitorId == caller.Id)
+                .Select(c => c.Id)
+                .ToListAsync(Context.ConnectionAborted);
+            foreach (var id in own)
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(id));
+            }
+        }
+        else
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Operators);
+        }
+        ChatTelemetry.HubConnections.Add(1);
+        await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        ChatTelemetry.HubConnections.Add(-1);
+        if (Context.Items.TryGetValue(SendLimiterKey, out var limiter))
+        {
+            (limiter as IDisposable)?.Dispose();
+        }
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    public async Task<MessageDto> SendMessage(Guid conversationId, string clientMessageId, string body, Guid? attachmentId)
+    {
+        if (Context.Items[SendLimiterKey] is RateLimiter limiter)
+        {
+            using var lease = limiter.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                throw new HubException(
+                    $"You are sending too fast (more than {options.Value.MaxMessagesPerSecond} messages a second). Wait a moment and resend.");
+            }
+        }
+        var caller = Caller;
+        var (message, _) = await conversations.SendAsync(
+            caller, conversationId, new SendMessageRequest(clientMessageId, body, attachmentId), Context.ConnectionAborted);
+        if (caller.IsVisitor)
+        {
+            // A visitor that started a conversation after connecting was not joined on connect.
+            await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversationId));
+        }
+        return message;
+    }
+
+    public async Task<ConversationDto> JoinConversation(Guid conversationId)
+    {
+        var conversation = await conversations.GetAsync(Caller, conversationId, Context.ConnectionAborted);
+        await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversationId));
+        return conversation;
+    }
+
+    public async Task LeaveConversation(Guid conversationId)
+    {
+        RequireStaff();
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversationId));
+    }
+
+    public Task<IReadOnlyList<MessageDto>> GetMessagesAfter(Guid conversationId, long afterMessageId) =>
+        conversations.GetMessagesAfterAsync(Caller, conversationId, afterMessageId,
+            ConversationService.MaxMessagesPerRead, Context.ConnectionAborted);
+
+    public Task SetTyping(Guid conversationId, bool isTyping) =>
+        conversations.SetTypingAsync(Caller, conversationId, isTyping, Context.ConnectionId, Context.ConnectionAborted);
+
+    public Task MarkRead(Guid conversationId, long upToMessageId) =>
+        conversations.MarkReadAsync(Caller, conversationId, upToMessageId, Context.ConnectionAborted);
+
+    private void RequireStaff()
+    {
+        if (!Caller.IsStaff)
+        {
+            throw new HubException("Only operators and admins can do this.");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using ChatApp.Api.Services;
+
+namespace ChatApp.Api.Hubs;
+
+/// <summary>The callbacks the hub invokes on its clients (the names are the wire contract).</summary>
+public interface IChatClient
+{
+    /// <summary>A stored message, sent to its conversation's group.</summary>
+    Task MessageReceived(MessageDto message);
+
+    /// <summary>Someone started or stopped typing in a conversation.</summary>
+    Task TypingChanged(TypingDto typing);
+
+    /// <summary>The visitor or the staff read a conversation up to a message id.</summary>
+    Task MessagesRead(MessagesReadDto read);
+
+    /// <summary>A conversation was created, assigned, closed or got a new message (staff), or changed status (its visitor).</summary>
+    Task ConversationUpdated(ConversationSummaryDto summary);
+}
+
+public static class ChatGroups
+{
+    public const string Operators = "operators";
+    public static string Conversation(Guid id) => $"conversation:{id}";
+    public static string Visitor(Guid id) => $"visitor:{id}";
+}

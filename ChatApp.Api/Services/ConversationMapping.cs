@@ -1,0 +1,25 @@
+using ChatApp.Api.Data.Entities;
+
+namespace ChatApp.Api.Services;
+
+public static class ConversationMapping
+{
+    public static ConversationSummaryDto ToSummary(this Conversation c) => new(
+        c.Id, c.Status, c.VisitorId, c.VisitorName, c.VisitorEmail, c.AssignedUserId, c.AssignedUser?.DisplayName,
+        c.CreatedAt, c.LastMessageAt, c.LastMessagePreview, c.OperatorUnreadCount, c.ClosedAt);
+
+    public static ConversationDto ToDto(this Conversation c) => new(
+        c.Id, c.Status, c.VisitorId, c.VisitorName, c.VisitorEmail, c.AssignedUserId, c.AssignedUser?.DisplayName,
+        c.CreatedAt, c.LastMessageAt, c.LastMessagePreview, c.OperatorUnreadCount, c.ClosedAt,
+        c.PageUrl, c.UserAgent, c.VisitorLastReadMessageId, c.OperatorLastReadMessageId);
+
+    public static MessageDto ToDto(this Message m, string? visitorName) => new(
+        m.Id, m.ConversationId, m.ClientMessageId, m.SenderKind, m.SenderUserId,
+        m.SenderKind switch
+        {
+            SenderKind.Operator => m.SenderUser?.DisplayName,
+            SenderKind.Visitor => visitorName,
+            _ => null,
+        },
+        m.Body, m.Attachment is null ? null : AttachmentDto.From(m.Attachment), m.CreatedAt);
+}

@@ -1,0 +1,15 @@
+namespace ChatApp.Api.Services;
+
+/// <summary>Tells connected clients what changed. Called only after the change is stored.</summary>
+public interface IChatNotifier
+{
+    /// <summary>A new message: to its conversation, and a preview to all staff.</summary>
+    Task MessageCreatedAsync(MessageDto message, ConversationSummaryDto summary);
+
+    /// <summary>A conversation was created, assigned or closed: to all staff and to its visitor.</summary>
+    Task ConversationChangedAsync(ConversationSummaryDto summary);
+
+    Task TypingAsync(TypingDto typing, string? exceptConnectionId);
+
+    Task MessagesReadAsync(MessagesReadDto read);
+}

@@ -1,0 +1,138 @@
+using System.Net.Mail;
+using ChatApp.Api.Auth;
+using ChatApp.Api.Data;
+using ChatApp.Api.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatApp.Api.Services;
+
+/// <summary>Staff accounts: sign-in and the admin's user management.</summary>
+public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle throttle, TimeProvider time)
+{
+    public const int MinPasswordLength = 8;
+
+    // Verifying against a real hash when the account does not exist keeps the response time the same,
+    // so timing does not tell which e-mails have accounts.
+    private static readonly string DummyHash = BCrypt.Net.BCrypt.HashPassword("not-a-real-password", PasswordWorkFactor);
+    public const int PasswordWorkFactor = 11;
+
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    public static string HashPassword(string password) => BCrypt.Net.BCrypt.HashPassword(password, PasswordWorkFactor);
+
+    public async Task<LoginResult> LoginAsync(LoginRequest request, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
+        {
+            throw ChatException.Invalid("email", "Enter your e-mail and password.");
+        }
+        var email = NormalizeEmail(request.Email);
+        if (!throttle.TryAcquire(email))
+        {
+            throw new ChatException(ChatError.TooManyRequests,
+                "Too many sign-in attempts for this account. Wait a few minutes and try again.");
+        }
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, ct);
+        var passwordOk = BCrypt.Net.BCrypt.Verify(request.Password, user?.PasswordHash ?? DummyHash);
+        if (user is null || !passwordOk)
+        {
+            throw new ChatException(ChatError.Unauthorized, "The e-mail or password is wrong.");
+        }
+        if (!user.IsActive)
+        {
+            throw new ChatException(ChatError.Unauthorized, "This account is deactivated. Ask an admin to restore it.");
+        }
+        var (token, expiresAt) = tokens.ForUser(user);
+        return new LoginResult(token, expiresAt, UserDto.From(user));
+    }
+
+    public async Task<UserDto> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct)
+            ?? throw ChatException.NotFound($"There is no user {id}.");
+        return UserDto.From(user);
+    }
+
+    public async Task<IReadOnlyList<UserDto>> ListAsync(CancellationToken ct = default) =>
+        [.. (await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ToListAsync(ct)).Select(UserDto.From)];
+
+    public async Task<UserDto> CreateAsync(CreateUserRequest request, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(request.Email) || !MailAddress.TryCreate(request.Email.Trim(), out _) || request.Email.Length > 320)
+        {
+            throw ChatException.Invalid("email", "Enter a valid e-mail address.");
+        }
+        var displayName = request.DisplayName?.Trim();
+        if (string.IsNullOrEmpty(displayName) || displayName.Length > 100)
+        {
+            throw ChatException.Invalid("displayName", "Enter a display name of at most 100 characters.");
+        }
+        if (request.Password is null || request.Password.Length < MinPasswordLength || request.Password.Length > 72)
+        {
+            throw ChatException.Invalid("password", $"The password must be {MinPasswordLength} to 72 characters long.");
+        }
+        var role = request.Role ?? throw ChatException.Invalid("role", "Choose a role: Admin or Operator.");
+        if (!Enum.IsDefined(role))
+        {
+            throw ChatException.Invalid("role", "The role must be Admin or Operator.");
+        }
+        var email = NormalizeEmail(request.Email);
+        if (await db.Users.AnyAsync(u => u.Email == email, ct))
+        {
+            throw ChatException.Conflict($"A user with the e-mail {email} already exists.");
+        }
+        var now = time.GetUtcNow();
+        var user = new User
+        {
+            Email = email,
+            DisplayName = displayName,
+            PasswordHash = HashPassword(request.Password),
+            Role = role,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: "23505" })
+        {
+            throw ChatException.Conflict($"A user with the e-mail {email} already exists.");
+        }
+        return UserDto.From(user);
+    }
+
+    public async Task<UserDto> ChangeRoleAsync(Caller admin, Guid id, UserRole? role, CancellationToken ct = default)
+    {
+        if (role is null || !Enum.IsDefined(role.Value))
+        {
+            throw ChatException.Invalid("role", "The role must be Admin or Operator.");
+        }
+        var user = await FindAsync(id, ct);
+        if (user.Id == admin.Id && role != UserRole.Admin)
+        {
+            throw ChatException.Conflict("You cannot remove your own admin role; ask another admin.");
+        }
+        user.Role = role.Value;
+        user.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return UserDto.From(user);
+    }
+
+    public async Task<UserDto> DeactivateAsync(Caller admin, Guid id, CancellationToken ct = default)
+    {
+        var user = await FindAsync(id, ct);
+        if (user.Id == admin.Id)
+        {
+            throw ChatException.Conflict("You cannot deactivate your own account.");
+        }
+        user.IsActive = false;
+        user.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return UserDto.From(user);
+    }
+
+    private async Task<User> FindAsync(Guid id, CancellationToken ct) =>
+        await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw ChatException.NotFound($"There is no user {id}.");
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatApp.Tests.Infrastructure;
+
+/// <summary>The real API on a real Kestrel loopback port, against the test PostgreSQL.</summary>
+public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.ChatHub>
+{
+    public const string SigningKey = "test-signing-key-that-is-long-enough-for-hs256-0123456789";
+
+    private readonly string _connectionString;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public ChatApiFactory(string connectionString, string uploadDirectory, int port = 0,
+        IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        _connectionString = connectionString;
+        UploadDirectory = uploadDirectory;
+        _settings = settings ?? new Dictionary<string, string?>();
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
+    }
+
+    public string UploadDirectory { get; }
+
+    /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new Uri(address);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:chatdb", _connectionString);
+        builder.UseSetting("Jwt:SigningKey", SigningKey);
+        builder.UseSetting("Uploads:Directory", UploadDirectory);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Error");
+        // Tests come from one IP: limits are high unless a test sets them.
+        builder.UseSetting("RateLimits:LoginPerIpPerMinute", "10000");
+        builder.UseSetting("RateLimits:LoginPerAccountPer15Minutes", "10000");
+        builder.UseSetting("RateLimits:WidgetStartsPerIpPerMinute", "10000");
+        builder.UseSetting("RateLimits:UploadsPerIpPerMinute", "10000");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
