@@ -5,6 +5,7 @@ var builder = AppHostBuilder.Create(args);
 
 var adminEmail = builder.AddParameter(Resources.AdminEmail, defaultValue: "admin@chatapp.local");
 var adminPassword = builder.AddParameter(Resources.AdminPassword, secret: true);
+var jwtSigningKey = builder.AddParameter(Resources.JwtSigningKey, secret: true);
 
 var chatdb = builder.AddPostgres(Resources.Postgres).WithDataDirectory().AddDatabase(Resources.ChatDb);
 
@@ -15,7 +16,7 @@ var migrations = builder.AddProject<Projects.ChatApp_MigrationService>(Resources
 var api = builder.AddProject<Projects.ChatApp_Api>(Resources.Api)
     .WithReference(chatdb).WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health").WithExternalHttpEndpoints()
-    .WithVolume("uploads", "/app/uploads");
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey).WithVolume("uploads", "/app/uploads");
 
 builder.AddViteApp(Resources.Frontend, "../frontend")
     .WithReference(api).WaitFor(api).WithExternalHttpEndpoints();

@@ -23,4 +23,7 @@ public static class Resources
 
     /// <summary>Parameter: password of the first admin (generated, kept in .data/parameters.json).</summary>
     public const string AdminPassword = "admin-password";
+
+    /// <summary>Parameter: the API's JWT signing key (generated, kept in .data/parameters.json).</summary>
+    public const string JwtSigningKey = "jwt-signing-key";
 }

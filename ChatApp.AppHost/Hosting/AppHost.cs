@@ -24,6 +24,7 @@ public sealed class AppHost : IAsyncDisposable, IResourceCommands
     private volatile bool _stopping;
     private bool _started, _stopped;
     private string? _failureReason;
+    private DateTimeOffset _shutdownSignalledAt;
 
     internal AppHost(AppHostOptions options, IConfiguration configuration, IReadOnlyList<Resource> resources,
         IReadOnlyList<ParameterResource> parameters, IReadOnlyList<IAppHostLifecycleHook> hooks)
@@ -566,9 +567,14 @@ public sealed class AppHost : IAsyncDisposable, IResourceCommands
                 context.Cancel = true;
                 if (_shutdownRequested.Task.IsCompleted)
                 {
+                    if (DateTimeOffset.UtcNow - _shutdownSignalledAt < TimeSpan.FromSeconds(1))
+                    {
+                        return; // The same Ctrl+C, delivered to the process group as well.
+                    }
                     _reporter?.PrintNote("Still stopping: each resource gets a few seconds to stop gracefully before it is killed.");
                     return;
                 }
+                _shutdownSignalledAt = DateTimeOffset.UtcNow;
                 _reporter?.PrintNote($"{context.Signal}: stopping everything (in reverse order)…");
                 RequestShutdown();
             }))

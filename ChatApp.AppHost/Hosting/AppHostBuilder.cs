@@ -147,7 +147,7 @@ public sealed class AppHostBuilder
 
     /// <summary>
     /// A value from configuration (<c>Parameters:&lt;name&gt;</c>); when absent, <paramref name="defaultValue"/>, or for a
-    /// secret a generated password kept in the git-ignored <c>.data/parameters.json</c> so it survives restarts.
+    /// secret a generated 32-character value kept in the git-ignored <c>.data/parameters.json</c> so it survives restarts.
     /// </summary>
     public ParameterResource AddParameter(string name, bool secret = false, string? defaultValue = null)
     {
@@ -184,7 +184,7 @@ public sealed class AppHostBuilder
 
     private string GeneratedParameter(string name)
     {
-        var value = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 20);
+        var value = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 32);
         if (!Options.PersistGeneratedParameters)
         {
             return value;

@@ -35,8 +35,12 @@ public sealed class AppHostOptions
     /// <summary>Folder of the PostgreSQL server binaries (<c>Postgres:BinDirectory</c>); null to search.</summary>
     public string? PostgresBinDirectory { get; set; }
 
-    /// <summary>Where the services send OTLP (<c>Otlp:Endpoint</c>). The dashboard's receiver listens here.</summary>
-    public string OtlpEndpoint { get; set; } = "http://127.0.0.1:18890";
+    /// <summary>
+    /// Where the services send OTLP (<c>Otlp:Endpoint</c>, e.g. <c>http://127.0.0.1:18890</c>); the dashboard's receiver
+    /// sets it when it starts. While null, the services get no <c>OTEL_EXPORTER_OTLP_*</c> variables and export
+    /// nothing: an exporter aimed at a port where nothing listens retries, logs and delays every shutdown.
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
 
     /// <summary>OTLP protocol (<c>Otlp:Protocol</c>): <c>http/protobuf</c> or <c>grpc</c>.</summary>
     public string OtlpProtocol { get; set; } = "http/protobuf";

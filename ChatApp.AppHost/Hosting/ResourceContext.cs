@@ -34,9 +34,12 @@ internal sealed class ResourceContext(AppHostOptions options, Resource resource,
             env["NODE_ENV"] = Options.EnvironmentName.Equals("Production", StringComparison.OrdinalIgnoreCase) ? "production" : "development";
         }
 
-        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = Options.OtlpEndpoint;
-        env["OTEL_EXPORTER_OTLP_PROTOCOL"] = Options.OtlpProtocol;
-        env["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-otlp-api-key={Options.OtlpApiKey}";
+        if (Options.OtlpEndpoint is { Length: > 0 } otlp)
+        {
+            env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp;
+            env["OTEL_EXPORTER_OTLP_PROTOCOL"] = Options.OtlpProtocol;
+            env["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-otlp-api-key={Options.OtlpApiKey}";
+        }
         env["OTEL_SERVICE_NAME"] = Resource.Name;
         env["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Guid.NewGuid():N}";
         env["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
