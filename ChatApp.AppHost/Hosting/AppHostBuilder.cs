@@ -28,15 +28,15 @@ internal sealed class ResourceBuilder<T>(T resource, AppHostBuilder builder) : I
 /// <summary>
 /// Lets a component take part in the app's life: the dashboard (OTLP receiver and UI) plugs in here, starting before
 /// the resources so that it can set <see cref="AppHostOptions.OtlpEndpoint"/>, and reading
-/// <see cref="AppHost.Notifications"/>, <see cref="AppHost.Logs"/> and <see cref="AppHost.Commands"/>.
+/// <see cref="DistributedApplication.Notifications"/>, <see cref="DistributedApplication.Logs"/> and <see cref="DistributedApplication.Commands"/>.
 /// </summary>
 public interface IAppHostLifecycleHook
 {
     /// <summary>Before any resource starts.</summary>
-    Task BeforeStartAsync(AppHost app, CancellationToken cancellationToken);
+    Task BeforeStartAsync(DistributedApplication app, CancellationToken cancellationToken);
 
     /// <summary>After every resource stopped.</summary>
-    Task AfterStopAsync(AppHost app, CancellationToken cancellationToken);
+    Task AfterStopAsync(DistributedApplication app, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -69,7 +69,7 @@ public sealed class AppHostBuilder
     public IReadOnlyList<ParameterResource> Parameters => _parameters;
 
     /// <summary>
-    /// Creates the builder. <c>publish --output-path &lt;dir&gt;</c> makes <see cref="AppHost.Run"/> write the compose
+    /// Creates the builder. <c>publish --output-path &lt;dir&gt;</c> makes <see cref="DistributedApplication.Run"/> write the compose
     /// manifest instead of running; any <c>--Key=value</c> argument is configuration.
     /// </summary>
     public static AppHostBuilder Create(string[] args)
@@ -165,7 +165,7 @@ public sealed class AppHostBuilder
     }
 
     /// <summary>Checks the model (unknown or circular dependencies) and builds the app.</summary>
-    public AppHost Build()
+    public DistributedApplication Build()
     {
         foreach (var resource in _resources)
         {
@@ -177,7 +177,7 @@ public sealed class AppHostBuilder
                 }
             }
         }
-        var app = new AppHost(Options, Configuration, _resources, _parameters, _hooks);
+        var app = new DistributedApplication(Options, Configuration, _resources, _parameters, _hooks);
         _ = app.StartOrder; // Throws on a dependency cycle.
         return app;
     }
@@ -220,6 +220,7 @@ public sealed class AppHostBuilder
         options.StopOnResourceFailure = configuration.GetValue("AppHost:StopOnResourceFailure", options.StopOnResourceFailure);
         options.RandomizePorts = configuration.GetValue("AppHost:RandomizePorts", options.RandomizePorts);
         options.EphemeralPostgres = configuration.GetValue("Postgres:Ephemeral", options.EphemeralPostgres);
+        options.PersistGeneratedParameters = configuration.GetValue("AppHost:PersistParameters", options.PersistGeneratedParameters);
         options.PostgresBinDirectory = configuration["Postgres:BinDirectory"] ?? options.PostgresBinDirectory;
         options.OtlpEndpoint = configuration["Otlp:Endpoint"] ?? options.OtlpEndpoint;
         options.OtlpProtocol = configuration["Otlp:Protocol"] ?? options.OtlpProtocol;

@@ -29,7 +29,7 @@ public sealed class AppHostOptions
     /// <summary>Run PostgreSQL in a temp folder deleted on stop, whatever the app model says (<c>Postgres:Ephemeral</c>; tests).</summary>
     public bool EphemeralPostgres { get; set; }
 
-    /// <summary>Keep generated parameter values (passwords) in the git-ignored <c>.data/parameters.json</c>; off for tests.</summary>
+    /// <summary>Keep generated parameter values (passwords) in the git-ignored <c>.data/parameters.json</c> (<c>AppHost:PersistParameters</c>); off for tests.</summary>
     public bool PersistGeneratedParameters { get; set; } = true;
 
     /// <summary>Folder of the PostgreSQL server binaries (<c>Postgres:BinDirectory</c>); null to search.</summary>

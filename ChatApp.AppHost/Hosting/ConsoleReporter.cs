@@ -7,13 +7,13 @@ namespace ChatApp.AppHost.Hosting;
 internal sealed class ConsoleReporter
 {
     private static readonly string[] Palette = ["cyan", "magenta", "green", "yellow", "blue", "olive", "teal", "purple"];
-    private readonly AppHost _app;
+    private readonly DistributedApplication _app;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (ResourceState State, HealthStatus? Health)> _printed = [];
     private readonly Dictionary<string, string> _colors;
     private readonly int _nameWidth;
 
-    public ConsoleReporter(AppHost app)
+    public ConsoleReporter(DistributedApplication app)
     {
         _app = app;
         if (Console.IsOutputRedirected)

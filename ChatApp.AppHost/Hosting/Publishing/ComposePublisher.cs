@@ -11,7 +11,7 @@ namespace ChatApp.AppHost.Hosting.Publishing;
 /// placeholders for every secret (never a value): PostgreSQL (official image, volume, health check), each project
 /// built from its Dockerfile, each Vite app built into nginx, and the standalone Aspire Dashboard receiving OTLP.
 /// </summary>
-public sealed partial class ComposePublisher(AppHost app)
+public sealed partial class ComposePublisher(DistributedApplication app)
 {
     /// <summary>The standalone dashboard image: the Aspire Dashboard without the rest of Aspire.</summary>
     public const string DashboardImage = "mcr.microsoft.com/dotnet/aspire-dashboard:9.5";

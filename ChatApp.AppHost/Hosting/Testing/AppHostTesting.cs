@@ -2,7 +2,7 @@ namespace ChatApp.AppHost.Hosting.Testing;
 
 /// <summary>
 /// Runs the real app model (the AppHost's <c>Program.cs</c>) in-process for tests, the way Aspire.Hosting.Testing
-/// does: <c>Program.cs</c> builds the model, and <see cref="AppHost.Run"/> hands the app to the test instead of
+/// does: <c>Program.cs</c> builds the model, and <see cref="DistributedApplication.Run"/> hands the app to the test instead of
 /// running it. Test defaults: free ports everywhere, PostgreSQL in a temp folder, no console output, a failure does
 /// not stop the app (the test decides).
 /// </summary>
@@ -21,7 +21,7 @@ public static class AppHostTesting
     /// <summary>Builds the app model from <c>Program.cs</c> without starting it.</summary>
     /// <param name="configuration">Configuration overrides, e.g. <c>["Postgres:BinDirectory"] = "/nowhere"</c>.</param>
     /// <param name="configure">Last changes to the options.</param>
-    public static AppHost Create(IDictionary<string, string?>? configuration = null, Action<AppHostOptions>? configure = null)
+    public static DistributedApplication Create(IDictionary<string, string?>? configuration = null, Action<AppHostOptions>? configure = null)
     {
         var entryPoint = typeof(AppHostTesting).Assembly.EntryPoint
                          ?? throw new InvalidOperationException("The AppHost assembly has no entry point.");
@@ -44,7 +44,7 @@ public static class AppHostTesting
     }
 
     /// <summary>Builds and starts the app; returns once every resource is up (or throws, after stopping it, when one failed).</summary>
-    public static async Task<AppHost> StartAsync(IDictionary<string, string?>? configuration = null, Action<AppHostOptions>? configure = null,
+    public static async Task<DistributedApplication> StartAsync(IDictionary<string, string?>? configuration = null, Action<AppHostOptions>? configure = null,
         CancellationToken cancellationToken = default)
     {
         var app = Create(configuration, configure);
@@ -66,8 +66,8 @@ public static class AppHostTesting
 
         public Action<AppHostOptions>? Configure { get; } = configure;
 
-        public AppHost? App { get; private set; }
+        public DistributedApplication? App { get; private set; }
 
-        public void Capture(AppHost app) => App = app;
+        public void Capture(DistributedApplication app) => App = app;
     }
 }

@@ -9,9 +9,9 @@ namespace ChatApp.AppHost.Hosting;
 
 /// <summary>
 /// The built app: starts the resources in dependency order (waiting for health or completion as declared), watches
-/// them, and stops them in reverse order. The ChatApp counterpart of Aspire's <c>DistributedApplication</c>.
+/// them, and stops them in reverse order. The ChatApp counterpart of Aspire's <c>DistributedApplication</c>, named alike.
 /// </summary>
-public sealed class AppHost : IAsyncDisposable, IResourceCommands
+public sealed class DistributedApplication : IAsyncDisposable, IResourceCommands
 {
     private readonly Dictionary<string, ResourceRun> _runs;
     private readonly IReadOnlyList<IAppHostLifecycleHook> _hooks;
@@ -26,7 +26,7 @@ public sealed class AppHost : IAsyncDisposable, IResourceCommands
     private string? _failureReason;
     private DateTimeOffset _shutdownSignalledAt;
 
-    internal AppHost(AppHostOptions options, IConfiguration configuration, IReadOnlyList<Resource> resources,
+    internal DistributedApplication(AppHostOptions options, IConfiguration configuration, IReadOnlyList<Resource> resources,
         IReadOnlyList<ParameterResource> parameters, IReadOnlyList<IAppHostLifecycleHook> hooks)
     {
         Options = options;
