@@ -43,3 +43,29 @@ public class AppHostShutdownTests
         Assert.All(app.Notifications.GetAll(), s => Assert.True(s.IsTerminal || s.State == ChatApp.AppHost.Hosting.ResourceState.NotStarted, $"{s.Name} is {s.State}"));
     }
 }
+
+/// <summary>The actions a dashboard offers: stop, start and restart one resource while the rest keeps running.</summary>
+[Collection(AppHostCollection.Name)]
+public class ResourceCommandTests
+{
+    [Fact]
+    public async Task RestartApi_ComesBackHealthyOnANewProcess_WhileTheOthersKeepRunning()
+    {
+        await using var app = await AppHostTesting.StartAsync(cancellationToken: new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        var before = app.Notifications.Get(ChatApp.AppHost.Resources.Api);
+        var postgres = app.Notifications.Get(ChatApp.AppHost.Resources.Postgres).ProcessId;
+
+        await app.Commands.StopResourceAsync(ChatApp.AppHost.Resources.Api);
+        var stopped = app.Notifications.Get(ChatApp.AppHost.Resources.Api);
+        Assert.Equal(ChatApp.AppHost.Hosting.ResourceState.Exited, stopped.State);
+        Assert.False(ProcessTree.IsAlive(before.ProcessId!.Value));
+
+        await app.Commands.StartResourceAsync(ChatApp.AppHost.Resources.Api);
+        var after = await app.WaitForResourceHealthyAsync(ChatApp.AppHost.Resources.Api, new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+        Assert.NotEqual(before.ProcessId, after.ProcessId);
+        using var http = new HttpClient();
+        Assert.True((await http.GetAsync(new Uri(app.GetEndpoint(ChatApp.AppHost.Resources.Api), "/health"))).IsSuccessStatusCode);
+        Assert.Equal(postgres, app.Notifications.Get(ChatApp.AppHost.Resources.Postgres).ProcessId);
+        Assert.Null(app.FailureReason);
+    }
+}
