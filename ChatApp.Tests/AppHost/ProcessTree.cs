@@ -36,6 +36,20 @@ internal static class ProcessTree
         return found;
     }
 
+    /// <summary>The live direct children of <paramref name="parent"/> (pid → command line).</summary>
+    public static Dictionary<int, string> Children(int parent)
+    {
+        var found = new Dictionary<int, string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && ReadStat(pid) is { State: not 'Z' } stat && stat.ParentId == parent)
+            {
+                found[pid] = CommandLine(pid);
+            }
+        }
+        return found;
+    }
+
     /// <summary>Still running (a zombie waiting to be reaped does not count).</summary>
     public static bool IsAlive(int pid) => ReadStat(pid) is { State: not 'Z' };
 
