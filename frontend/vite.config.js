@@ -33,7 +33,7 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
-    include: ['src/**/*.test.js', 'vite/**/*.test.js', 'public/**/*.test.js'],
+    include: ['src/**/*.test.js', 'vite/**/*.test.js'],
     restoreMocks: true,
   },
 })
