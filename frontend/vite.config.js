@@ -23,11 +23,22 @@ export default defineConfig({
   server: { host: '127.0.0.1', port, strictPort: true, proxy },
   preview: { host: '127.0.0.1', port, strictPort: true, proxy },
   build: {
+    // dist/.vite/manifest.json lets scripts/bundle-size.mjs add up what each page loads.
+    manifest: true,
     rolldownOptions: {
       input: {
         main: page('./index.html'),
         widget: page('./widget.html'),
         admin: page('./admin.html'),
+      },
+      // Named vendor chunks, cached across pages; each page still loads only what it imports.
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'vue', test: /node_modules[\\/]@?vue[\\/]/ },
+            { name: 'signalr', test: /node_modules[\\/]@microsoft[\\/]signalr[\\/]/ },
+          ],
+        },
       },
     },
   },

@@ -1,6 +1,19 @@
 // Tests public/widget.js, the one-line embed loader, by running it in a happy-dom page.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import source from '../public/widget.js?raw'
+
+// happy-dom cannot load the widget page into the iframe (and says so); keep `src` as a plain property.
+const srcDescriptor = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'src')
+beforeAll(() => {
+  Object.defineProperty(HTMLIFrameElement.prototype, 'src', {
+    configurable: true,
+    get() { return this._testSrc ?? '' },
+    set(value) { this._testSrc = String(value) },
+  })
+})
+afterAll(() => {
+  Object.defineProperty(HTMLIFrameElement.prototype, 'src', srcDescriptor)
+})
 
 function load(attrs = {}) {
   const script = document.createElement('script')
@@ -15,8 +28,6 @@ function load(attrs = {}) {
 }
 
 beforeEach(() => {
-  // happy-dom reports that it does not load iframe pages; that is expected here.
-  vi.spyOn(console, 'error').mockImplementation(() => {})
   delete window.__chatappWidget
   document.head.innerHTML = ''
   document.body.innerHTML = ''
@@ -32,7 +43,7 @@ describe('embed loader', () => {
     const button = document.querySelector('button[aria-label="Open chat"]')
     expect(button).not.toBeNull()
     const frame = document.querySelector('iframe[title="ChatApp chat"]')
-    const src = new URL(frame.getAttribute('src'))
+    const src = new URL(frame.src)
     expect(src.origin).toBe('https://chat.example.com')
     expect(src.pathname).toBe('/widget')
     expect(src.searchParams.get('color')).toBe('#0a7d5a')
