@@ -1,19 +1,8 @@
 // Tests public/widget.js, the one-line embed loader, by running it in a happy-dom page.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import source from '../public/widget.js?raw'
 
-// happy-dom cannot load the widget page into the iframe (and says so); keep `src` as a plain property.
-const srcDescriptor = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'src')
-beforeAll(() => {
-  Object.defineProperty(HTMLIFrameElement.prototype, 'src', {
-    configurable: true,
-    get() { return this._testSrc ?? '' },
-    set(value) { this._testSrc = String(value) },
-  })
-})
-afterAll(() => {
-  Object.defineProperty(HTMLIFrameElement.prototype, 'src', srcDescriptor)
-})
+let mounted
 
 function load(attrs = {}) {
   const script = document.createElement('script')
@@ -32,6 +21,13 @@ beforeEach(() => {
   document.head.innerHTML = ''
   document.body.innerHTML = ''
   document.title = 'Shop'
+  mounted = []
+  // happy-dom cannot load the widget page into an iframe (and logs that it won't), so the loader's
+  // root element is kept detached and inspected directly.
+  vi.spyOn(document.body, 'appendChild').mockImplementation((el) => {
+    mounted.push(el)
+    return el
+  })
 })
 afterEach(() => {
   delete window.__chatappWidget
@@ -40,10 +36,12 @@ afterEach(() => {
 describe('embed loader', () => {
   it('adds a chat bubble that opens an iframe on the script origin', () => {
     load({ 'data-color': '#0a7d5a', 'data-greeting': 'Hello there' })
-    const button = document.querySelector('button[aria-label="Open chat"]')
+    expect(mounted).toHaveLength(1)
+    const root = mounted[0]
+    const button = root.querySelector('button[aria-label="Open chat"]')
     expect(button).not.toBeNull()
-    const frame = document.querySelector('iframe[title="ChatApp chat"]')
-    const src = new URL(frame.src)
+    const frame = root.querySelector('iframe[title="ChatApp chat"]')
+    const src = new URL(frame.getAttribute('src'))
     expect(src.origin).toBe('https://chat.example.com')
     expect(src.pathname).toBe('/widget')
     expect(src.searchParams.get('color')).toBe('#0a7d5a')
@@ -63,13 +61,13 @@ describe('embed loader', () => {
 
   it('ignores a colour that could inject CSS', () => {
     load({ 'data-color': 'red;background:url(https://evil.test)' })
-    const frame = document.querySelector('iframe')
-    expect(new URL(frame.src).searchParams.get('color')).toBe('#1f6feb')
+    const frame = mounted[0].querySelector('iframe')
+    expect(new URL(frame.getAttribute('src')).searchParams.get('color')).toBe('#1f6feb')
   })
 
   it('loads only once per page', () => {
     load()
     load()
-    expect(document.querySelectorAll('iframe[title="ChatApp chat"]')).toHaveLength(1)
+    expect(mounted).toHaveLength(1)
   })
 })
