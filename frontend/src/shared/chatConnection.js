@@ -104,6 +104,8 @@ export function createChatConnection(options) {
             options.onUnauthorized?.(error)
             return false
           }
+          // The page shows "Reconnecting…" while the server cannot be reached, first start included.
+          if (!stopped) setStatus('reconnecting')
           await sleep(nextRetryDelay(++attempt))
         }
       }

@@ -51,9 +51,10 @@ describe('createChatConnection', () => {
     const conn = fakeHubConnection()
     conn.start.mockRejectedValueOnce(new Error('Failed to fetch')).mockRejectedValueOnce(new Error('Failed to fetch'))
     const sleep = vi.fn(async () => {})
-    const { chat } = setup(conn, { sleep })
+    const { chat, statuses } = setup(conn, { sleep })
     expect(await chat.start()).toBe(true)
     expect(conn.start).toHaveBeenCalledTimes(3)
+    expect(statuses).toEqual(['connecting', 'reconnecting', 'connected'])
     expect(sleep.mock.calls.map((c) => c[0])).toEqual([1000, 2000])
   })
 

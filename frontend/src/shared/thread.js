@@ -1,4 +1,4 @@
-import { computed, reactive } from 'vue'
+import { computed, markRaw, reactive } from 'vue'
 import { lastMessageId, mergeMessages, newClientMessageId } from './messages.js'
 
 /**
@@ -81,7 +81,8 @@ export function createThread(options) {
    */
   function send(draft) {
     const body = (draft.body ?? '').trim()
-    const file = draft.file ?? null
+    // markRaw: the File must reach FormData as itself, not as a reactive proxy.
+    const file = draft.file ? markRaw(draft.file) : null
     if (!body && !file) return null
     const entry = {
       clientMessageId: newId(),

@@ -79,6 +79,8 @@ describe('createThread', () => {
     const cid = thread.send({ body: '', file })
     await thread.settled()
     expect(send.mock.calls[0][0]).toEqual({ clientMessageId: cid, body: '', attachmentId: 'att-1' })
+    // The very File object reaches the upload (a reactive proxy would not go into FormData).
+    expect(upload.mock.calls[0][0]).toBe(file)
     await thread.retry(cid)
     expect(upload).toHaveBeenCalledTimes(1)
     expect(send.mock.calls[1][0].attachmentId).toBe('att-1')
