@@ -13,8 +13,10 @@ export function nextRetryDelay(previousRetryCount) {
 
 /** Builds the real SignalR connection: automatic reconnect (never giving up) and stateful reconnect. */
 export function buildHubConnection({ url = HUB_URL, accessTokenFactory }) {
+  // An absolute URL, so the client never has to guess the page's origin.
+  const absolute = globalThis.location ? new URL(url, globalThis.location.href).href : url
   return new HubConnectionBuilder()
-    .withUrl(url, { accessTokenFactory })
+    .withUrl(absolute, { accessTokenFactory })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => nextRetryDelay(ctx.previousRetryCount) })
     .withStatefulReconnect()
     .configureLogging(LogLevel.Warning)
