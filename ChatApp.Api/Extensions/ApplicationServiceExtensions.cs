@@ -60,6 +60,7 @@ public static class ApplicationServiceExtensions
         services.AddSignalR(options =>
             {
                 options.MaximumReceiveMessageSize = hubOptions.MaximumReceiveMessageSize;
+                options.MaximumParallelInvocationsPerClient = hubOptions.MaxParallelInvocationsPerClient;
                 options.AddFilter<HubErrorFilter>();
             })
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
