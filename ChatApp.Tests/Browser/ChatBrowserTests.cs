@@ -203,7 +203,15 @@ public class ChatBrowserTests(ApiFixture api, BrowserFixture browser, ITestOutpu
             // added to the product for the test. It is https, as real shops are: Chromium lets only a secure page
             // reach a loopback server (the test's ChatApp), and only with the local-network permission.
             const string shop = "https://shop.test";
-            await page.Context.GrantPermissionsAsync(["local-network-access"], new() { Origin = shop });
+            try
+            {
+                await page.Context.GrantPermissionsAsync(["local-network-access"], new() { Origin = shop });
+            }
+            catch (PlaywrightException e)
+            {
+                // A Chromium from before the local-network permission does not need it either.
+                Log($"No local-network permission: {e.Message}");
+            }
             await page.RouteAsync(shop + "/**", route => route.FulfillAsync(new()
             {
                 ContentType = "text/html",
@@ -264,6 +272,13 @@ public class ChatBrowserTests(ApiFixture api, BrowserFixture browser, ITestOutpu
             }
         };
         page.PageError += (_, error) => Log($"[{name} page error] {error}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Log($"[{name}] {response.Status} {response.Request.Method} {response.Url}");
+            }
+        };
         return page;
     }
 
