@@ -1,0 +1,141 @@
+import { reactive } from 'vue'
+import { fetchAllMessages } from '../shared/api.js'
+import { fetchMissed } from '../shared/chatConnection.js'
+import { createThread } from '../shared/thread.js'
+import { createTypingSender, createTypingWatcher } from '../shared/typing.js'
+
+/**
+ * One open conversation in the admin view: loads it and its history, joins its hub group (again after
+ * every reconnect, fetching what was missed), sends with the outbox, typing both ways, assign and close.
+ *
+ * @param {{
+ *   api: any, chat: any, conversationId: string, me: () => ({ id: string, role: string } | null),
+ *   isAway?: () => boolean, onVisitorMessage?: (message: any) => void, onSummary?: (summary: any) => void,
+ * }} deps
+ */
+export function createConversationController(deps) {
+  const { api, chat, conversationId: id } = deps
+  const state = reactive({
+    loading: true,
+    error: '',
+    actionError: '',
+    busy: false,
+    conversation: null,
+    typists: [],
+  })
+
+  const thread = createThread({
+    send: (m) =>
+      chat.isConnected
+        ? chat.invoke('SendMessage', id, m.clientMessageId, m.body, m.attachmentId)
+        : api.conversations.send(id, m),
+    upload: (file) => api.uploads.upload(file),
+  })
+  const watcher = createTypingWatcher((t) => {
+    state.typists = t
+  })
+  const typing = createTypingSender((isTyping) => (chat.isConnected ? chat.invoke('SetTyping', id, isTyping) : null))
+
+  let disposed = false
+  const offs = []
+
+  function isOwn(m) {
+    return m.senderKind === 'Operator' && !!m.senderUserId && m.senderUserId === deps.me()?.id
+  }
+
+  function updateConversation(c) {
+    if (!c || c.id !== id) return
+    state.conversation = { ...state.conversation, ...c }
+    deps.onSummary?.(c)
+  }
+
+  function markRead() {
+    const upTo = thread.lastId.value
+    if (!upTo || !chat.isConnected || deps.isAway?.()) return
+    chat.invoke('MarkRead', id, upTo).catch(() => {})
+  }
+
+  function onMessage(m) {
+    if (m.conversationId !== id) return
+    const isNew = !thread.state.messages.some((x) => x.id === m.id)
+    thread.merge([m])
+    if (!isNew) return
+    if (m.senderKind === 'Visitor') {
+      watcher.messageFrom('Visitor', m.senderName)
+      deps.onVisitorMessage?.(m)
+    }
+    markRead()
+  }
+
+  async function join() {
+    if (disposed) return
+    const joined = await chat.invoke('JoinConversation', id)
+    updateConversation(joined)
+    const missed = await fetchMissed(chat, id, thread.lastId.value)
+    for (const m of missed) onMessage(m)
+    markRead()
+  }
+
+  async function load() {
+    state.loading = true
+    state.error = ''
+    try {
+      const [conversation, messages] = await Promise.all([
+        api.conversations.get(id),
+        fetchAllMessages((after, limit) => api.conversations.messages(id, after, limit), 0, 500),
+      ])
+      if (disposed) return
+      state.conversation = conversation
+      thread.reset(messages)
+    } catch (error) {
+      state.error = error?.message || 'Could not load the conversation.'
+      return
+    } finally {
+      state.loading = false
+    }
+    offs.push(
+      chat.on('MessageReceived', onMessage),
+      chat.on('TypingChanged', (e) => {
+        if (e.conversationId === id && e.senderKind === 'Visitor') watcher.update(e)
+      }),
+      chat.on('ConversationUpdated', updateConversation),
+      chat.onConnected(() => join()),
+    )
+    if (chat.isConnected) await join().catch(() => {})
+  }
+
+  async function act(fn) {
+    state.busy = true
+    state.actionError = ''
+    try {
+      updateConversation(await fn())
+    } catch (error) {
+      state.actionError = error?.message || 'That did not work.'
+    } finally {
+      state.busy = false
+    }
+  }
+
+  return {
+    state,
+    thread,
+    isOwn,
+    load,
+    markRead,
+    send(draft) {
+      typing.stop()
+      return thread.send(draft)
+    },
+    retry: (cid) => thread.retry(cid),
+    input: (hasText) => typing.input(hasText),
+    assign: (userId) => act(() => api.conversations.assign(id, userId)),
+    close: () => act(() => api.conversations.close(id)),
+    dispose() {
+      disposed = true
+      typing.stop()
+      watcher.clear()
+      for (const off of offs) off()
+      if (chat.isConnected) chat.invoke('LeaveConversation', id).catch(() => {})
+    },
+  }
+}

@@ -1,0 +1,154 @@
+// Thin client for the REST API in ChatApp.Api/PROTOCOL.md. Every error becomes an ApiError carrying the
+// server's ProblemDetails, so pages can show `error.message` (the detail a person understands).
+
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {{ title?: string, detail?: string, errors?: Record<string, string[]> } | null} problem
+   */
+  constructor(status, problem) {
+    const fromErrors = problem?.errors ? Object.values(problem.errors).flat().join(' ') : ''
+    super(problem?.detail || fromErrors || problem?.title || defaultMessage(status))
+    this.name = 'ApiError'
+    this.status = status
+    this.problem = problem
+    this.title = problem?.title
+    this.errors = problem?.errors
+  }
+}
+
+function defaultMessage(status) {
+  if (status === 0) return 'Cannot reach the server. Check your connection and try again.'
+  if (status === 401) return 'Please sign in again.'
+  if (status === 403) return 'You are not allowed to do that.'
+  if (status === 404) return 'Not found.'
+  if (status === 429) return 'Too many attempts. Please wait a moment and try again.'
+  return `The server answered ${status}.`
+}
+
+function toQuery(query) {
+  if (!query) return ''
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value))
+  }
+  const s = params.toString()
+  return s ? `?${s}` : ''
+}
+
+/**
+ * @param {{
+ *   baseUrl?: string,
+ *   fetch?: typeof fetch,
+ *   getToken?: () => string | null | undefined,
+ *   onUnauthorized?: (error: ApiError) => void,
+ * }} [options]
+ */
+export function createApiClient(options = {}) {
+  const baseUrl = options.baseUrl ?? ''
+  const getToken = options.getToken ?? (() => null)
+  const doFetch = options.fetch ?? ((...args) => globalThis.fetch(...args))
+
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {{ body?: unknown, form?: FormData, query?: Record<string, unknown>, auth?: boolean }} [opts]
+   */
+  async function request(method, path, opts = {}) {
+    const headers = { Accept: 'application/json' }
+    const token = opts.auth === false ? null : getToken()
+    if (token) headers.Authorization = `Bearer ${token}`
+    let body
+    if (opts.form) {
+      body = opts.form
+    } else if (opts.body !== undefined) {
+      headers['Content-Type'] = 'application/json'
+      body = JSON.stringify(opts.body)
+    }
+
+    let response
+    try {
+      response = await doFetch(baseUrl + path + toQuery(opts.query), { method, headers, body })
+    } catch {
+      throw new ApiError(0, null)
+    }
+
+    const text = response.status === 204 ? '' : await response.text()
+    let data = null
+    if (text) {
+      try {
+        data = JSON.parse(text)
+      } catch {
+        data = response.ok ? text : { title: text.slice(0, 200) }
+      }
+    }
+    if (!response.ok) {
+      const error = new ApiError(response.status, data && typeof data === 'object' ? data : null)
+      // Only a request that carried a token can find it expired; a failed login is a plain error.
+      if (response.status === 401 && token) options.onUnauthorized?.(error)
+      throw error
+    }
+    return data
+  }
+
+  const id = (v) => encodeURIComponent(v)
+
+  return {
+    request,
+    auth: {
+      login: (email, password) => request('POST', '/api/auth/login', { body: { email, password }, auth: false }),
+      me: () => request('GET', '/api/auth/me'),
+    },
+    widget: {
+      /** @param {{ name?: string, email?: string, pageUrl?: string }} visitor */
+      start: (visitor) => request('POST', '/api/widget/conversations', { body: visitor }),
+      current: () => request('GET', '/api/widget/conversations/current'),
+      get: (conversationId) => request('GET', `/api/widget/conversations/${id(conversationId)}`),
+      messages: (conversationId, after = 0, limit = 100) =>
+        request('GET', `/api/widget/conversations/${id(conversationId)}/messages`, { query: { after, limit } }),
+      send: (conversationId, message) =>
+        request('POST', `/api/widget/conversations/${id(conversationId)}/messages`, { body: message }),
+    },
+    conversations: {
+      /** @param {{ status?: string, assignee?: string, page?: number, pageSize?: number }} [filter] */
+      list: (filter = {}) => request('GET', '/api/conversations', { query: filter }),
+      get: (conversationId) => request('GET', `/api/conversations/${id(conversationId)}`),
+      messages: (conversationId, after = 0, limit = 500) =>
+        request('GET', `/api/conversations/${id(conversationId)}/messages`, { query: { after, limit } }),
+      send: (conversationId, message) =>
+        request('POST', `/api/conversations/${id(conversationId)}/messages`, { body: message }),
+      assign: (conversationId, userId) =>
+        request('POST', `/api/conversations/${id(conversationId)}/assign`, { body: userId ? { userId } : {} }),
+      close: (conversationId) => request('POST', `/api/conversations/${id(conversationId)}/close`),
+    },
+    users: {
+      list: () => request('GET', '/api/users'),
+      create: (user) => request('POST', '/api/users', { body: user }),
+      setRole: (userId, role) => request('PUT', `/api/users/${id(userId)}/role`, { body: { role } }),
+      deactivate: (userId) => request('POST', `/api/users/${id(userId)}/deactivate`),
+    },
+    uploads: {
+      /** @param {Blob} file @param {string} [fileName] */
+      upload: (file, fileName) => {
+        const form = new FormData()
+        form.append('file', file, fileName ?? file.name ?? 'file')
+        return request('POST', '/api/uploads', { form })
+      },
+    },
+  }
+}
+
+/**
+ * Reads every page of a conversation's history, `limit` at a time, starting after `after`.
+ * @param {(after: number, limit: number) => Promise<any[]>} fetchPage
+ */
+export async function fetchAllMessages(fetchPage, after = 0, limit = 500) {
+  const all = []
+  let cursor = after
+  for (;;) {
+    const page = (await fetchPage(cursor, limit)) ?? []
+    all.push(...page)
+    if (page.length < limit) return all
+    cursor = page[page.length - 1].id
+  }
+}

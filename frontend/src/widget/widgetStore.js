@@ -1,0 +1,251 @@
+import { reactive } from 'vue'
+import { ApiError, fetchAllMessages } from '../shared/api.js'
+import { fetchMissed } from '../shared/chatConnection.js'
+import { createThread } from '../shared/thread.js'
+import { createTypingSender, createTypingWatcher } from '../shared/typing.js'
+
+export const VISITOR_TOKEN_KEY = 'chatapp.visitorToken'
+
+/**
+ * localStorage when the browser lets this page use it. In a third-party iframe whose site data is blocked
+ * (incognito windows, Safari, Brave, "block third-party cookies") merely reading `localStorage` throws, so the
+ * widget keeps the visitor token in memory instead: the chat works, and lasts as long as the page.
+ * @param {{ localStorage?: Storage }} [win]
+ */
+export function visitorStorage(win = globalThis) {
+  try {
+    const storage = win.localStorage
+    storage.getItem(VISITOR_TOKEN_KEY)
+    return storage
+  } catch {
+    const data = new Map()
+    return {
+      getItem: (k) => (data.has(k) ? data.get(k) : null),
+      setItem: (k, v) => void data.set(k, String(v)),
+      removeItem: (k) => void data.delete(k),
+    }
+  }
+}
+
+/**
+ * The visitor widget's state and behaviour, free of any component so it can be tested with fakes.
+ *
+ * @param {{
+ *   api: ReturnType<typeof import('../shared/api.js').createApiClient>,
+ *   createChat: (accessTokenFactory: () => string) => ReturnType<typeof import('../shared/chatConnection.js').createChatConnection>,
+ *   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+ *   pageUrl?: string,
+ *   onReply?: (message: any, unread: number) => void,
+ *   onUnreadChange?: (unread: number) => void,
+ * }} deps
+ */
+export function createWidgetStore(deps) {
+  const storage = deps.storage ?? visitorStorage()
+
+  const state = reactive({
+    /** 'loading' | 'start' | 'chat' | 'unavailable' */
+    phase: 'loading',
+    conversation: null,
+    starting: false,
+    startError: '',
+    loadError: '',
+    /** 'disconnected' | 'connecting' | 'connected' | 'reconnecting' */
+    connection: 'disconnected',
+    typists: [],
+    unread: 0,
+    away: false,
+  })
+
+  let chat = null
+
+  const thread = createThread({
+    send: (m) => {
+      const id = state.conversation.id
+      return chat?.isConnected
+        ? chat.invoke('SendMessage', id, m.clientMessageId, m.body, m.attachmentId)
+        : deps.api.widget.send(id, m)
+    },
+    upload: (file) => deps.api.uploads.upload(file),
+  })
+
+  const watcher = createTypingWatcher((typists) => {
+    state.typists = typists
+  })
+  const typing = createTypingSender((isTyping) =>
+    chat?.isConnected && state.conversation ? chat.invoke('SetTyping', state.conversation.id, isTyping) : null,
+  )
+
+  function token() {
+    return storage.getItem(VISITOR_TOKEN_KEY)
+  }
+
+  function accept(session) {
+    if (session.visitorToken) storage.setItem(VISITOR_TOKEN_KEY, session.visitorToken)
+    state.conversation = session.conversation
+    state.typists = []
+    state.phase = 'chat'
+  }
+
+  async function loadHistory() {
+    const id = state.conversation.id
+    const messages = await fetchAllMessages((after, limit) => deps.api.widget.messages(id, after, limit), 0, 100)
+    thread.reset(messages)
+  }
+
+  function isOwn(message) {
+    return message.senderKind === 'Visitor'
+  }
+
+  function markRead() {
+    const id = state.conversation?.id
+    const upTo = thread.lastId.value
+    if (!id || !upTo || !chat?.isConnected) return
+    chat.invoke('MarkRead', id, upTo).catch(() => {})
+  }
+
+  function onMessage(message) {
+    if (!state.conversation || message.conversationId !== state.conversation.id) return
+    const isNew = !thread.state.messages.some((m) => m.id === message.id)
+    thread.merge([message])
+    if (isOwn(message) || !isNew) return
+    watcher.messageFrom(message.senderKind, message.senderName)
+    if (state.away) {
+      state.unread += 1
+      deps.onUnreadChange?.(state.unread)
+      deps.onReply?.(message, state.unread)
+    } else {
+      markRead()
+    }
+  }
+
+  function onConversationUpdated(summary) {
+    if (state.conversation && summary.id === state.conversation.id) {
+      state.conversation = { ...state.conversation, ...summary }
+      if (summary.status === 'Closed') watcher.clear()
+    }
+  }
+
+  function onTyping(event) {
+    if (state.conversation && event.conversationId === state.conversation.id && event.senderKind !== 'Visitor') {
+      watcher.update(event)
+    }
+  }
+
+  async function resume() {
+    if (!state.conversation) return
+    const id = state.conversation.id
+    const missed = await fetchMissed(chat, id, thread.lastId.value)
+    for (const m of missed) onMessage(m)
+    // The status may have changed while we were away (e.g. closed).
+    try {
+      const fresh = await deps.api.widget.get(id)
+      if (fresh?.id === state.conversation?.id) state.conversation = { ...state.conversation, ...fresh }
+    } catch {
+      // Keep what we have; the next event will update it.
+    }
+    if (!state.away) markRead()
+  }
+
+  async function connect() {
+    if (chat) {
+      // A visitor is joined to its conversations when it connects, so a new conversation needs a new connection.
+      await chat.stop()
+    } else {
+      chat = deps.createChat(() => token())
+      chat.onStatusChange((s) => {
+        state.connection = s
+      })
+      chat.on('MessageReceived', onMessage)
+      chat.on('TypingChanged', onTyping)
+      chat.on('ConversationUpdated', onConversationUpdated)
+      chat.onConnected(resume)
+    }
+    chat.start()
+  }
+
+  async function init() {
+    if (!token()) {
+      state.phase = 'start'
+      return
+    }
+    state.phase = 'loading'
+    state.loadError = ''
+    try {
+      accept(await deps.api.widget.current())
+      await loadHistory()
+      connect()
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) storage.removeItem(VISITOR_TOKEN_KEY)
+      if (error instanceof ApiError && (error.status === 401 || error.status === 404)) {
+        // 404: this visitor has no conversation yet; keep the token so the same visitor starts one.
+        state.conversation = null
+        state.phase = 'start'
+      } else {
+        state.loadError = error?.message || 'The chat is not available right now.'
+        state.phase = 'unavailable'
+      }
+    }
+  }
+
+  /** @param {{ name?: string, email?: string }} visitor */
+  async function start(visitor = {}) {
+    if (state.starting) return
+    state.starting = true
+    state.startError = ''
+    try {
+      const session = await deps.api.widget.start({
+        name: visitor.name?.trim() || undefined,
+        email: visitor.email?.trim() || undefined,
+        pageUrl: deps.pageUrl || undefined,
+      })
+      thread.reset([])
+      accept(session)
+      await connect()
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) storage.removeItem(VISITOR_TOKEN_KEY)
+      state.startError = error?.message || 'Could not start the chat.'
+    } finally {
+      state.starting = false
+    }
+  }
+
+  /** After a conversation was closed: the same visitor starts a new one. */
+  function startNew() {
+    const c = state.conversation
+    return start({ name: c?.visitorName ?? undefined, email: c?.visitorEmail ?? undefined })
+  }
+
+  function send(draft) {
+    if (!state.conversation || state.conversation.status === 'Closed') return null
+    typing.stop()
+    return thread.send(draft)
+  }
+
+  /** The visitor looked away (tab hidden, widget minimised) or came back. */
+  function setAway(away) {
+    state.away = away
+    if (!away) {
+      if (state.unread) {
+        state.unread = 0
+        deps.onUnreadChange?.(0)
+      }
+      markRead()
+    }
+  }
+
+  return {
+    state,
+    thread,
+    init,
+    start,
+    startNew,
+    send,
+    retry: (clientMessageId) => thread.retry(clientMessageId),
+    input: (hasText) => typing.input(hasText),
+    setAway,
+    isOwn,
+    get chat() {
+      return chat
+    },
+  }
+}
