@@ -98,7 +98,10 @@ public sealed class DistributedApplication : IAsyncDisposable, IResourceCommands
         try
         {
             await StartAsync(cancellationToken);
-            _reporter?.PrintReady();
+            if (!_shutdownRequested.Task.IsCompleted)
+            {
+                _reporter?.PrintReady();
+            }
             await _shutdownRequested.Task;
         }
         catch (AppHostException)
@@ -517,7 +520,7 @@ public sealed class DistributedApplication : IAsyncDisposable, IResourceCommands
             {
                 var all = _notifications.GetAll();
                 var settled = all.All(s => s.IsUp || s.IsTerminal);
-                if (settled || (_failureReason is not null && Options.StopOnResourceFailure) || _stopping)
+                if (settled || (_failureReason is not null && Options.StopOnResourceFailure) || _stopping || _shutdownRequested.Task.IsCompleted)
                 {
                     return;
                 }
