@@ -117,6 +117,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, TimeP
         List<InsertedMessage> inserted;
         using (ChatTelemetry.Source.StartActivity("chat.message.persist"))
         {
+            // The snake_case naming convention also names the columns SqlQuery reads into InsertedMessage.
             // One statement, so atomic: the message and the conversation's activity fields change together or not at all.
             inserted = await db.Database.SqlQuery<InsertedMessage>($"""
                 WITH ins AS (
@@ -135,7 +136,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, TimeP
                     FROM ins WHERE c.id = {conversationId}
                     RETURNING c.operator_unread_count
                 )
-                SELECT ins.id AS "Id", ins.created_at AS "CreatedAt", upd.operator_unread_count AS "UnreadCount" FROM ins, upd
+                SELECT ins.id AS id, ins.created_at AS created_at, upd.operator_unread_count AS unread_count FROM ins, upd
                 """).ToListAsync(ct);
         }
         if (inserted.Count == 0)
