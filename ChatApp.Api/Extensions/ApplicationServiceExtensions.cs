@@ -40,6 +40,8 @@ public static class ApplicationServiceExtensions
         services.AddScoped<UserService>();
         services.AddScoped<UploadService>();
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
+        services.AddSingleton<PreviewBroadcaster>();
+        services.AddHostedService(sp => sp.GetRequiredService<PreviewBroadcaster>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
         services.Configure<MessageWriterOptions>(configuration.GetSection(MessageWriterOptions.Section));

@@ -13,6 +13,9 @@ public class ChatHubOptions
     /// </summary>
     public int MaxParallelInvocationsPerClient { get; set; } = 8;
 
+    /// <summary>How often staff get the batched previews of new messages (<c>ConversationsUpdated</c>).</summary>
+    public TimeSpan PreviewInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Largest hub message a client may send, in bytes (a 4,000-character body fits easily).</summary>
     public long MaximumReceiveMessageSize { get; set; } = 32 * 1024;
 }

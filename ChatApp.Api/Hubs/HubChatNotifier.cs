@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace ChatApp.Api.Hubs;
 
-public class HubChatNotifier(IHubContext<ChatHub, IChatClient> hub) : IChatNotifier
+public class HubChatNotifier(IHubContext<ChatHub, IChatClient> hub, PreviewBroadcaster previews) : IChatNotifier
 {
-    public Task MessageCreatedAsync(MessageDto message, ConversationSummaryDto summary) =>
-        Task.WhenAll(
-            hub.Clients.Group(ChatGroups.Conversation(message.ConversationId)).MessageReceived(message),
-            hub.Clients.Group(ChatGroups.Operators).ConversationUpdated(summary));
+    public Task MessageCreatedAsync(MessageDto message, ConversationSummaryDto summary)
+    {
+        previews.Enqueue(summary);
+        return hub.Clients.Group(ChatGroups.Conversation(message.ConversationId)).MessageReceived(message);
+    }
 
     public Task ConversationChangedAsync(ConversationSummaryDto summary) =>
         Task.WhenAll(

@@ -14,8 +14,11 @@ public interface IChatClient
     /// <summary>The visitor or the staff read a conversation up to a message id.</summary>
     Task MessagesRead(MessagesReadDto read);
 
-    /// <summary>A conversation was created, assigned, closed or got a new message (staff), or changed status (its visitor).</summary>
+    /// <summary>A conversation was created, assigned, closed or read (staff), or changed status (its visitor).</summary>
     Task ConversationUpdated(ConversationSummaryDto summary);
+
+    /// <summary>Staff only: the latest summaries of the conversations that got new messages, a few times a second.</summary>
+    Task ConversationsUpdated(IReadOnlyList<ConversationSummaryDto> summaries);
 }
 
 public static class ChatGroups

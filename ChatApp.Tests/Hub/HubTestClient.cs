@@ -23,6 +23,10 @@ public sealed class HubTestClient : IAsyncDisposable
         connection.On<TypingDto>("TypingChanged", Typing.Add);
         connection.On<MessagesReadDto>("MessagesRead", Reads.Add);
         connection.On<ConversationSummaryDto>("ConversationUpdated", Updates.Add);
+        connection.On<ConversationSummaryDto[]>("ConversationsUpdated", summaries =>
+        {
+            foreach (var summary in summaries) Updates.Add(summary);
+        });
         connection.Reconnecting += ex => { Log("reconnecting", ex); States.Add("reconnecting"); return Task.CompletedTask; };
         connection.Reconnected += _ => { Log("reconnected", null); States.Add("reconnected"); return Task.CompletedTask; };
         connection.Closed += ex => { Log("closed", ex); States.Add("closed"); return Task.CompletedTask; };
@@ -221,6 +225,25 @@ public sealed class EventStream<T>(string name)
         {
             Assert.Fail($"No matching {name} arrived within {wait.TotalSeconds:0.#} s.");
             throw;
+        }
+    }
+
+    /// <summary>An event that matches, received before or after this call, in whatever order events of other kinds came.</summary>
+    public async Task<T> AnyAsync(Func<T, bool> match, TimeSpan? timeout = null)
+    {
+        var wait = timeout ?? HubTestClient.Timeout;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            foreach (var item in _all)
+            {
+                if (match(item)) return item;
+            }
+            if (waited.Elapsed > wait)
+            {
+                Assert.Fail($"No matching {name} arrived within {wait.TotalSeconds:0.#} s.");
+            }
+            await Task.Delay(20);
         }
     }
 

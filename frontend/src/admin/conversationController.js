@@ -99,6 +99,7 @@ export function createConversationController(deps) {
         if (e.conversationId === id && e.senderKind === 'Visitor') watcher.update(e)
       }),
       chat.on('ConversationUpdated', updateConversation),
+      chat.on('ConversationsUpdated', (summaries) => summaries.forEach(updateConversation)),
       chat.onConnected(() => join()),
     )
     if (chat.isConnected) await join().catch(() => {})

@@ -88,6 +88,17 @@ describe('conversation controller', () => {
     expect(onSummary.mock.calls.every(([c]) => c.id === ID)).toBe(true)
   })
 
+  it('applies batched previews (ConversationsUpdated) for its own conversation only', async () => {
+    const { ctl, chat } = setup()
+    await ctl.load()
+    chat.handlers.ConversationsUpdated([
+      { id: 'other', lastMessagePreview: 'not mine' },
+      { id: ID, lastMessagePreview: 'latest', unreadCount: 3 },
+    ])
+    expect(ctl.state.conversation.lastMessagePreview).toBe('latest')
+    expect(ctl.state.conversation.unreadCount).toBe(3)
+  })
+
   it('knows its own messages by sender user id', () => {
     const { ctl } = setup()
     expect(ctl.isOwn({ senderKind: 'Operator', senderUserId: 'me' })).toBe(true)
