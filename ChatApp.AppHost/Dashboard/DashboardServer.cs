@@ -4,7 +4,6 @@ using ChatApp.AppHost.Dashboard.Otlp;
 using ChatApp.AppHost.Dashboard.Telemetry;
 using ChatApp.AppHost.Dashboard.Web;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -19,7 +18,6 @@ namespace ChatApp.AppHost.Dashboard;
 /// </summary>
 public sealed class DashboardServer : IAsyncDisposable
 {
-    private const string ListenerRoleKey = "chatapp.dashboard.listener";
     private readonly WebApplication _app;
     private readonly DashboardAuth _auth;
 
@@ -86,11 +84,12 @@ public sealed class DashboardServer : IAsyncDisposable
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
-            var role = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerRoleKey, out var value) == true
-                ? (ListenerRole)value! : ListenerRole.Dashboard;
+            // Kestrel writes a dynamic port back into the listen options when it binds, before any connection arrives.
+            var localPort = context.Connection.LocalPort;
+            var role = listeners.FirstOrDefault(l => l.Value.IPEndPoint?.Port == localPort).Key;
             var path = context.Request.Path;
             var isOtlpHttp = path.StartsWithSegments("/v1");
-            var isOtlpGrpc = path.StartsWithSegments("/opentelemetry.proto.collector");
+            var isOtlpGrpc = path.Value?.StartsWith("/opentelemetry.proto.collector.", StringComparison.Ordinal) == true;
             var allowed = role switch
             {
                 ListenerRole.OtlpHttp => isOtlpHttp,
@@ -100,6 +99,12 @@ public sealed class DashboardServer : IAsyncDisposable
             if (!allowed)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            if (role == ListenerRole.OtlpHttp && !HttpMethods.IsPost(context.Request.Method))
+            {
+                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                context.Response.Headers.Allow = "POST";
                 return;
             }
             if (role == ListenerRole.Dashboard)
@@ -164,11 +169,6 @@ public sealed class DashboardServer : IAsyncDisposable
         void Configure(ListenOptions listen)
         {
             listen.Protocols = protocols;
-            listen.Use(next => connection =>
-            {
-                connection.Items[ListenerRoleKey] = role;
-                return next(connection);
-            });
             listeners[role] = listen;
         }
         if (uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) && uri.Port != 0)
