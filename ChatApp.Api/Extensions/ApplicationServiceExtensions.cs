@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ChatApp.Api.Extensions;
 
@@ -26,8 +27,10 @@ public static class ApplicationServiceExtensions
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException(
                 $"No connection string '{ConnectionStringName}'. Set ConnectionStrings__{ConnectionStringName} (the AppHost does this for you).");
-        services.AddDbContextPool<ChatDbContext>(options => options
-            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure())
+        // One data source (connection pool) for EF Core and the message writer's batched inserts.
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddDbContextPool<ChatDbContext>((sp, options) => options
+            .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.EnableRetryOnFailure())
             .UseSnakeCaseNamingConvention());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Microsoft.Extensions.Hosting.Extensions.ReadyTag]);
 
@@ -37,6 +40,9 @@ public static class ApplicationServiceExtensions
         services.AddScoped<UserService>();
         services.AddScoped<UploadService>();
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
+        services.AddSingleton<MessageWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
+        services.Configure<MessageWriterOptions>(configuration.GetSection(MessageWriterOptions.Section));
         services.Configure<UploadOptions>(configuration.GetSection(UploadOptions.Section));
         services.Configure<ChatHubOptions>(configuration.GetSection(ChatHubOptions.Section));
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
@@ -54,6 +60,7 @@ public static class ApplicationServiceExtensions
         services.AddSignalR(options =>
             {
                 options.MaximumReceiveMessageSize = hubOptions.MaximumReceiveMessageSize;
+                options.MaximumParallelInvocationsPerClient = hubOptions.MaxParallelInvocationsPerClient;
                 options.AddFilter<HubErrorFilter>();
             })
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -9,7 +9,7 @@ namespace ChatApp.Api.Services;
 /// Conversations and their messages: every rule about who may read, write, assign and close lives here,
 /// and both the REST endpoints and the hub call it.
 /// </summary>
-public class ConversationService(ChatDbContext db, IChatNotifier notifier, TimeProvider time)
+public class ConversationService(ChatDbContext db, IChatNotifier notifier, MessageWriter writer, TimeProvider time)
 {
     public const int MaxPageSize = 100;
     public const int MaxMessagesPerRead = 500;
@@ -86,8 +86,8 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, TimeP
     }
 
     /// <summary>
-    /// Stores a message once per client message id, then broadcasts it. A resend returns the stored message
-    /// with <c>Created = false</c> and broadcasts nothing.
+    /// Stores a message once per client message id, then broadcasts it (<see cref="MessageWriter"/>). A resend
+    /// returns the stored message with <c>Created = false</c> and broadcasts nothing.
     /// </summary>
     public async Task<(MessageDto Message, bool Created)> SendAsync(
         Caller caller, Guid conversationId, SendMessageRequest request, CancellationToken ct = default)
@@ -97,8 +97,29 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, TimeP
         activity?.SetTag("chat.sender.kind", caller.Kind.ToString());
 
         var (clientMessageId, body) = MessageRules.Validate(request.ClientMessageId, request.Body, request.AttachmentId is not null);
-        var conversation = await GetAccessibleAsync(caller, conversationId, ct);
+        var attachment = request.AttachmentId is { } attachmentId ? await GetOwnAttachmentAsync(caller, attachmentId, ct) : null;
 
+        // The writer checks the conversation (exists, open, the visitor's own) in the same statement that stores
+        // the message; only when nothing was stored do we look at why.
+        var stored = await writer.WriteAsync(new PendingMessage(
+            conversationId,
+            caller.Kind,
+            SenderUserId: caller.IsStaff ? caller.Id : null,
+            VisitorId: caller.IsVisitor ? caller.Id : null,
+            SenderName: caller.IsStaff ? caller.Name : null,
+            body,
+            attachment,
+            clientMessageId,
+            MessageRules.Preview(body, attachment?.OriginalName),
+            time.GetUtcNow()));
+        if (stored is not null)
+        {
+            activity?.SetTag("chat.message.id", stored.Id);
+            ChatTelemetry.MessagesSent.Add(1, new KeyValuePair<string, object?>("chat.sender.kind", caller.Kind.ToString()));
+            return (stored, true);
+        }
+
+        var conversation = await GetAccessibleAsync(caller, conversationId, ct);
         var existing = await FindByClientIdAsync(conversation, clientMessageId, ct);
         if (existing is not null)
         {
@@ -108,59 +129,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, TimeP
         {
             throw ChatException.Conflict("This conversation is closed; start a new one to keep chatting.");
         }
-        var attachment = request.AttachmentId is { } attachmentId ? await GetOwnAttachmentAsync(caller, attachmentId, ct) : null;
-
-        var now = time.GetUtcNow();
-        var senderKind = caller.Kind.ToString();
-        Guid? senderUserId = caller.IsStaff ? caller.Id : null;
-        var preview = MessageRules.Preview(body, attachment?.OriginalName);
-        List<InsertedMessage> inserted;
-        using (ChatTelemetry.Source.StartActivity("chat.message.persist"))
-        {
-            // One statement, so atomic: the message and the conversation's activity fields change together or not at all.
-            inserted = await db.Database.SqlQuery<InsertedMessage>($"""
-                WITH ins AS (
-                    INSERT INTO messages (conversation_id, sender_kind, sender_user_id, body, attachment_id, client_message_id, created_at)
-                    VALUES ({conversationId}, {senderKind}, {senderUserId}, {body}, {attachment?.Id}, {clientMessageId}, {now})
-                    ON CONFLICT (conversation_id, client_message_id) DO NOTHING
-                    RETURNING id, created_at
-                ), upd AS (
-                    UPDATE conversations c
-                    SET last_message_at = ins.created_at,
-                        last_message_preview = {preview},
-                        updated_at = ins.created_at,
-                        operator_unread_count = CASE WHEN {senderKind} = 'Visitor' THEN c.operator_unread_count + 1 ELSE 0 END,
-                        operator_last_read_message_id = CASE WHEN {senderKind} = 'Visitor' THEN c.operator_last_read_message_id ELSE ins.id END,
-                        visitor_last_read_message_id = CASE WHEN {senderKind} = 'Visitor' THEN ins.id ELSE c.visitor_last_read_message_id END
-                    FROM ins WHERE c.id = {conversationId}
-                    RETURNING c.operator_unread_count
-                )
-                SELECT ins.id, ins.created_at, upd.operator_unread_count AS unread_count FROM ins, upd
-                """).ToListAsync(ct);
-        }
-        if (inserted.Count == 0)
-        {
-            // Another request with the same client message id won the race: return what it stored.
-            var raced = await FindByClientIdAsync(conversation, clientMessageId, ct)
-                ?? throw new InvalidOperationException("A conflicting message vanished.");
-            return (EnsureSameSender(raced, caller), false);
-        }
-
-        var row = inserted[0];
-        activity?.SetTag("chat.message.id", row.Id);
-        var message = new MessageDto(row.Id, conversationId, clientMessageId, caller.Kind, senderUserId,
-            caller.IsStaff ? caller.Name : conversation.VisitorName, body,
-            attachment is null ? null : AttachmentDto.From(attachment), row.CreatedAt);
-
-        conversation.LastMessageAt = row.CreatedAt;
-        conversation.LastMessagePreview = preview;
-        conversation.OperatorUnreadCount = row.UnreadCount;
-        ChatTelemetry.MessagesSent.Add(1, new KeyValuePair<string, object?>("chat.sender.kind", senderKind));
-        using (ChatTelemetry.Source.StartActivity("chat.message.broadcast"))
-        {
-            await notifier.MessageCreatedAsync(message, conversation.ToSummary());
-        }
-        return (message, true);
+        throw new InvalidOperationException($"Message {clientMessageId} was neither stored nor refused.");
     }
 
     private async Task<MessageDto?> FindByClientIdAsync(Conversation conversation, string clientMessageId, CancellationToken ct)
@@ -273,5 +242,4 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, TimeP
         }
     }
 
-    private sealed record InsertedMessage(long Id, DateTimeOffset CreatedAt, int UnreadCount);
 }

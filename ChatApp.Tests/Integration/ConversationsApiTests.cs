@@ -130,6 +130,42 @@ public class ConversationsApiTests(ApiFixture api) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Send_ConcurrentMessagesAcrossConversations_AreAllStoredOnceWithCorrectActivity()
+    {
+        // Many sends at once land in shared insert batches: each must still be stored once, in its own conversation,
+        // with the conversation's preview and unread count right.
+        var sessions = new List<WidgetSessionDto>();
+        for (var i = 0; i < 4; i++) sessions.Add(await api.StartWidgetAsync($"V{i}"));
+        var sends = sessions.SelectMany(session => Enumerable.Range(0, 10).Select(async n =>
+        {
+            using var visitor = api.Client(session.VisitorToken);
+            var response = await visitor.PostAsJsonAsync($"/api/widget/conversations/{session.Conversation.Id}/messages",
+                new SendMessageRequest($"c{n}", $"{session.Conversation.Id} #{n}", null));
+            return await response.ReadAsync<MessageDto>();
+        })).ToList();
+        var stored = await Task.WhenAll(sends);
+
+        Assert.Equal(40, stored.Select(m => m.Id).Distinct().Count());
+        Assert.All(stored, m => Assert.StartsWith(m.ConversationId.ToString(), m.Body));
+        await using var db = api.CreateDbContext();
+        Assert.Equal(40, await db.Messages.CountAsync());
+        foreach (var session in sessions)
+        {
+            var conversation = await db.Conversations.SingleAsync(c => c.Id == session.Conversation.Id);
+            var last = await db.Messages.Where(m => m.ConversationId == session.Conversation.Id).OrderBy(m => m.Id).LastAsync();
+            Assert.Equal(10, conversation.OperatorUnreadCount);
+            Assert.Equal(last.Body, conversation.LastMessagePreview);
+            Assert.Equal(last.Id, conversation.VisitorLastReadMessageId);
+        }
+
+        using var admin = api.Client(api.Admin.Token);
+        await (await admin.PostAsJsonAsync(Messages(sessions[0].Conversation.Id), new SendMessageRequest("reply", "Hi!", null)))
+            .ReadAsync<MessageDto>();
+        await using var after = api.CreateDbContext();
+        Assert.Equal(0, (await after.Conversations.SingleAsync(c => c.Id == sessions[0].Conversation.Id)).OperatorUnreadCount);
+    }
+
+    [Fact]
     public async Task Send_SameClientIdFromAnotherSender_Returns409()
     {
         var session = await api.StartWidgetAsync();
