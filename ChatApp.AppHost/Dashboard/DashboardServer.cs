@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ChatApp.AppHost.Dashboard;
 
@@ -71,6 +72,8 @@ public sealed class DashboardServer : IAsyncDisposable
                 Listen(kestrel, options.OtlpGrpcUrl, ListenerRole.OtlpGrpc, HttpProtocols.Http2, listeners);
             }
         });
+        // The AppHost owns Ctrl+C and SIGTERM (it stops the resources in order); the dashboard must not take them.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.Services.AddRouting();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton(converter);
@@ -149,6 +152,13 @@ public sealed class DashboardServer : IAsyncDisposable
         {
             await _app.DisposeAsync();
         }
+    }
+
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private enum ListenerRole
