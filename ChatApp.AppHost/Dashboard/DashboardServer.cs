@@ -50,6 +50,7 @@ public sealed class DashboardServer : IAsyncDisposable
     /// <summary>Starts the dashboard and its receivers; returns once they listen.</summary>
     /// <param name="options">Addresses, token, API key and caps.</param>
     /// <param name="resources">The engine's resources; null shows no resources (the receiver alone, in tests).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<DashboardServer> StartAsync(DashboardOptions options, IDashboardResourceSource? resources,
         CancellationToken cancellationToken = default)
     {

@@ -33,6 +33,11 @@ public enum ResourceAction
 /// <param name="Kind">Postgres, PostgresDatabase, Project, ViteApp, …</param>
 /// <param name="State">NotStarted, Waiting, Starting, Running, Stopping, Finished, Exited, FailedToStart.</param>
 /// <param name="Health">Healthy or Unhealthy while running; null otherwise.</param>
+/// <param name="StartedAt">When its process last started.</param>
+/// <param name="StoppedAt">When it last ended.</param>
+/// <param name="ExitCode">Exit code once ended.</param>
+/// <param name="ProcessId">Process id while running.</param>
+/// <param name="Reason">Why it failed or stopped, in one line.</param>
 /// <param name="Endpoints">Addresses it listens on (<c>http://…</c> shown as links).</param>
 /// <param name="Environment">The environment it was started with, unmasked: the dashboard masks secrets before showing it.</param>
 public sealed record DashboardResource(

@@ -1,6 +1,9 @@
 namespace ChatApp.AppHost.Dashboard.Telemetry;
 
 /// <summary>A chart: one value per time step (null where nothing was reported).</summary>
+/// <param name="Title">Heading of the chart.</param>
+/// <param name="Unit">Unit of the values.</param>
+/// <param name="Lines">The lines, each with one value per step.</param>
 /// <param name="StartUnixMs">Start of the first step.</param>
 /// <param name="StepSeconds">Width of a step.</param>
 public sealed record MetricChart(string Title, string Unit, double StartUnixMs, double StepSeconds, IReadOnlyList<ChartLine> Lines);

@@ -60,6 +60,16 @@ public sealed record SpanRecord(
 
 /// <summary>One received log record.</summary>
 /// <param name="Id">Increasing number of the record in the store.</param>
+/// <param name="TimeUnixNano">When it was logged.</param>
+/// <param name="SeverityNumber">OTLP severity number (1–24).</param>
+/// <param name="Level">The .NET level name for it.</param>
+/// <param name="Message">The formatted message (the body).</param>
+/// <param name="Category">The logger's category (the OTLP scope name).</param>
+/// <param name="EventName">The event name, when set.</param>
+/// <param name="TraceId">Trace it was logged in, if any.</param>
+/// <param name="SpanId">Span it was logged in, if any.</param>
+/// <param name="Attributes">Its attributes.</param>
+/// <param name="Source">The service that sent it.</param>
 public sealed record LogRecordEntry(
     long Id,
     long TimeUnixNano,
@@ -92,10 +102,14 @@ public enum MetricTemporality
 }
 
 /// <summary>One metric data point: a number, or a histogram's count, sum and buckets.</summary>
+/// <param name="StartUnixNano">Start of the interval a cumulative or delta point covers.</param>
+/// <param name="TimeUnixNano">When the point was recorded (end of its interval).</param>
 /// <param name="Value">The number (gauge, sum), or the count of a histogram or summary.</param>
 /// <param name="Sum">Sum of the recorded values (histograms and summaries).</param>
 /// <param name="BucketCounts">Counts per bucket of an explicit-bounds histogram; one more than <c>Bounds</c>.</param>
 /// <param name="Bounds">Upper bounds of the buckets.</param>
+/// <param name="Min">Smallest recorded value, when reported.</param>
+/// <param name="Max">Largest recorded value, when reported.</param>
 public sealed record MetricPoint(
     long StartUnixNano,
     long TimeUnixNano,
