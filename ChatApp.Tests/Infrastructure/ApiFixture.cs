@@ -96,7 +96,7 @@ public sealed class ApiFixture : IAsyncLifetime
         var password = "Passw0rd-" + Guid.NewGuid().ToString("N")[..8];
         var user = new User
         {
-            Email = $"{(name ?? role.ToString()).ToLowerInvariant().Replace(' ', '.')}.{Guid.NewGuid():N}@chatapp.test"[..40],
+            Email = $"{(name ?? role.ToString()).ToLowerInvariant().Replace(' ', '.')}.{Guid.NewGuid().ToString("N")[..8]}@chatapp.test",
             DisplayName = name ?? $"{role} {Guid.NewGuid().ToString()[..4]}",
             PasswordHash = BCrypt.Net.BCrypt.HashPassword(password, workFactor: 4),
             Role = role,

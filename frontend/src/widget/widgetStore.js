@@ -7,6 +7,27 @@ import { createTypingSender, createTypingWatcher } from '../shared/typing.js'
 export const VISITOR_TOKEN_KEY = 'chatapp.visitorToken'
 
 /**
+ * localStorage when the browser lets this page use it. In a third-party iframe whose site data is blocked
+ * (incognito windows, Safari, Brave, "block third-party cookies") merely reading `localStorage` throws, so the
+ * widget keeps the visitor token in memory instead: the chat works, and lasts as long as the page.
+ * @param {{ localStorage?: Storage }} [win]
+ */
+export function visitorStorage(win = globalThis) {
+  try {
+    const storage = win.localStorage
+    storage.getItem(VISITOR_TOKEN_KEY)
+    return storage
+  } catch {
+    const data = new Map()
+    return {
+      getItem: (k) => (data.has(k) ? data.get(k) : null),
+      setItem: (k, v) => void data.set(k, String(v)),
+      removeItem: (k) => void data.delete(k),
+    }
+  }
+}
+
+/**
  * The visitor widget's state and behaviour, free of any component so it can be tested with fakes.
  *
  * @param {{
@@ -19,7 +40,7 @@ export const VISITOR_TOKEN_KEY = 'chatapp.visitorToken'
  * }} deps
  */
 export function createWidgetStore(deps) {
-  const storage = deps.storage ?? globalThis.localStorage
+  const storage = deps.storage ?? visitorStorage()
 
   const state = reactive({
     /** 'loading' | 'start' | 'chat' | 'unavailable' */

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../shared/api.js'
-import { createWidgetStore, VISITOR_TOKEN_KEY } from './widgetStore.js'
+import { createWidgetStore, VISITOR_TOKEN_KEY, visitorStorage } from './widgetStore.js'
 
 const CID = '11111111-1111-1111-1111-111111111111'
 
@@ -202,5 +202,26 @@ describe('widget store', () => {
     expect(store.thread.state.messages).toEqual([])
     expect(chat.stop).toHaveBeenCalled()
     expect(chat.start).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('visitorStorage', () => {
+  it('uses localStorage when the page may', () => {
+    const local = memoryStorage()
+    expect(visitorStorage({ localStorage: local })).toBe(local)
+  })
+
+  it('keeps the token in memory when site data is blocked (third-party iframe)', () => {
+    const blocked = {
+      get localStorage() {
+        throw new DOMException("Failed to read the 'localStorage' property from 'Window'", 'SecurityError')
+      },
+    }
+    const storage = visitorStorage(blocked)
+    expect(storage.getItem(VISITOR_TOKEN_KEY)).toBeNull()
+    storage.setItem(VISITOR_TOKEN_KEY, 'tok')
+    expect(storage.getItem(VISITOR_TOKEN_KEY)).toBe('tok')
+    storage.removeItem(VISITOR_TOKEN_KEY)
+    expect(storage.getItem(VISITOR_TOKEN_KEY)).toBeNull()
   })
 })
