@@ -113,7 +113,10 @@ public class MetricMathTests
     private static readonly long T0 = 1_700_000_000L * 1_000_000_000;
 
     private static MetricSeriesSnapshot Series(MetricKind kind, MetricTemporality temporality, params MetricPoint[] points) =>
-        new(new MetricDescriptor("api", "m", "x", "s", "", kind, temporality, true), [], points);
+        new(new MetricDescriptor("api", "m", "x", "s", "", kind, temporality, true), [], points, Trimmed: true);
+
+    private static MetricSeriesSnapshot NewSeries(params MetricPoint[] points) =>
+        new(new MetricDescriptor("api", "m", "x", "", "", MetricKind.Sum, MetricTemporality.Cumulative, true), [], points, Trimmed: false);
 
     private static long At(double seconds) => T0 + (long)(seconds * 1e9);
 
@@ -128,6 +131,15 @@ public class MetricMathTests
 
         var rate = MetricMath.Rate([a, b], T0, stepSeconds: 1, steps: 5);
         Assert.Equal(new double?[] { 0, 11, 20, 4, null }, rate);
+    }
+
+    [Fact]
+    public void Rate_OfASeriesSeenFromItsFirstPoint_CountsThatPointInFull()
+    {
+        // A new attribute set (a route first called) appears long after the process started: its first value is new.
+        var start = At(-600);
+        var series = NewSeries(new(start, At(0.5), 3), new(start, At(1.5), 4));
+        Assert.Equal(new double?[] { 3, 1 }, MetricMath.Rate([series], T0, stepSeconds: 1, steps: 2));
     }
 
     [Fact]
@@ -147,7 +159,7 @@ public class MetricMathTests
             new(start, At(1.5), 20, 2, [10, 10, 0, 0], bounds)); // In step 1: ten values in (0.01, 0.1].
 
         var p50 = MetricMath.Percentile([h], 50, T0, 1, 2);
-        Assert.Null(p50[0]); // The first point only sets the baseline: its counts are from long before.
+        Assert.Null(p50[0]); // Older points were dropped: the first one held only sets the baseline.
         Assert.Equal(0.055, p50[1]!.Value, 6);
         Assert.Equal(0.0955, MetricMath.Percentile([h], 95, T0, 1, 2)[1]!.Value, 6);
         Assert.Equal(0.1, MetricMath.Mean([h], T0, 1, 2)[1]!.Value, 6);

@@ -168,7 +168,7 @@ public static class MetricMath
                 {
                     delta = [.. counts.Select((c, i) => (double)c - before[i])];
                 }
-                else if (previous is null && !StartedRecently(point))
+                else if (previous is null && !CountsFromScratch(s, point))
                 {
                     previous = point; // Counts from long before: only the change from here on counts.
                     continue;
@@ -215,8 +215,7 @@ public static class MetricMath
         {
             if (previous is null)
             {
-                // The first point we hold: everything since the series started, if it started recently.
-                if (StartedRecently(point))
+                if (CountsFromScratch(series, point))
                 {
                     yield return (point.TimeUnixNano, value(point));
                 }
@@ -250,9 +249,13 @@ public static class MetricMath
         return totals;
     }
 
-    /// <summary>A cumulative point whose series started less than 30 s before it: its whole value is recent.</summary>
-    private static bool StartedRecently(MetricPoint point) =>
-        point.StartUnixNano > 0 && point.TimeUnixNano - point.StartUnixNano < 30_000_000_000L;
+    /// <summary>
+    /// Whether the first point held of a cumulative series is all new. A series is exported from its first measurement
+    /// on, so its first point counts what happened since the previous export — unless older points were dropped to stay
+    /// under the cap, or the series began long before (its start time is old): then it is only a baseline.
+    /// </summary>
+    private static bool CountsFromScratch(MetricSeriesSnapshot series, MetricPoint point) =>
+        !series.Trimmed || (point.StartUnixNano > 0 && point.TimeUnixNano - point.StartUnixNano < 30_000_000_000L);
 
     private static int Index(long timeUnixNano, long fromUnixNano, double stepSeconds, int steps)
     {

@@ -40,7 +40,12 @@ public sealed record TraceQuery(string? Service = null, string? Text = null, boo
 public sealed record LogQuery(string? Service = null, int MinSeverity = 0, string? Text = null, string? TraceId = null, long AfterId = 0, int Limit = 500);
 
 /// <summary>One time series of an instrument: its attributes and its points, oldest first.</summary>
-public sealed record MetricSeriesSnapshot(MetricDescriptor Descriptor, IReadOnlyList<TelemetryAttribute> Attributes, IReadOnlyList<MetricPoint> Points);
+/// <param name="Descriptor">The instrument.</param>
+/// <param name="Attributes">The attribute set that makes this series.</param>
+/// <param name="Points">Its points, oldest first.</param>
+/// <param name="Trimmed">Older points were dropped to stay under the cap: the first point held is not the series' first.</param>
+public sealed record MetricSeriesSnapshot(MetricDescriptor Descriptor, IReadOnlyList<TelemetryAttribute> Attributes, IReadOnlyList<MetricPoint> Points,
+    bool Trimmed = false);
 
 /// <summary>An instrument of a resource, as the metrics page lists it.</summary>
 public sealed record InstrumentSummary(MetricDescriptor Descriptor, int SeriesCount, int PointCount, long LastUnixNano);
@@ -167,6 +172,7 @@ public sealed class TelemetryStore(TelemetryLimits limits)
                 // Points arrive in time order per series, so a series' first point is its oldest.
                 var oldest = _pointOrder.Dequeue();
                 oldest.Points.Dequeue();
+                oldest.Trimmed = true;
                 if (oldest.Points.Count == 0)
                 {
                     _series.Remove(oldest.Key);
@@ -348,7 +354,7 @@ public sealed class TelemetryStore(TelemetryLimits limits)
         {
             return [.. _series.Values
                 .Where(s => s.Descriptor.ServiceName == service && s.Descriptor.Name == instrumentName)
-                .Select(s => new MetricSeriesSnapshot(s.Descriptor, s.Attributes, [.. s.Points]))];
+                .Select(s => new MetricSeriesSnapshot(s.Descriptor, s.Attributes, [.. s.Points], s.Trimmed))];
         }
     }
 
@@ -378,5 +384,7 @@ public sealed class TelemetryStore(TelemetryLimits limits)
         public IReadOnlyList<TelemetryAttribute> Attributes { get; } = attributes;
 
         public Queue<MetricPoint> Points { get; } = new();
+
+        public bool Trimmed { get; set; }
     }
 }
