@@ -18,6 +18,8 @@ internal static class MetricCharts
     {
         var (from, step, startMs) = Grid(window);
         var http = store.GetSeries(service, HttpServerDuration);
+        // A hub connection is one HTTP request (a WebSocket) lasting as long as the connection: it would swamp the latency.
+        var requests = http.Where(s => !s.Attributes.Any(a => a.Key == "http.route" && a.Value.StartsWith("/hubs/", StringComparison.Ordinal))).ToList();
         var messages = store.GetSeries(service, MessagesSent);
         var hub = store.GetSeries(service, HubConnections);
         if (hub.Count == 0)
@@ -30,10 +32,10 @@ internal static class MetricCharts
         return
         [
             new("Requests per second", "req/s", startMs, step, [new("requests/s", MetricMath.Rate(http, from, step, Steps))]),
-            new("Request latency", "ms", startMs, step,
+            new("Request latency (hub connections excluded)", "ms", startMs, step,
             [
-                new("p50", Times(MetricMath.Percentile(http, 50, from, step, Steps), httpScale)),
-                new("p95", Times(MetricMath.Percentile(http, 95, from, step, Steps), httpScale)),
+                new("p50", Times(MetricMath.Percentile(requests, 50, from, step, Steps), httpScale)),
+                new("p95", Times(MetricMath.Percentile(requests, 95, from, step, Steps), httpScale)),
             ]),
             new("Messages per second", "msg/s", startMs, step, [new("messages/s", MetricMath.Rate(messages, from, step, Steps))]),
             new("Open hub connections", "connections", startMs, step, [new("connections", MetricMath.Current(hub, from, step, Steps))]),
