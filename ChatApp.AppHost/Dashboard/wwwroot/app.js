@@ -290,10 +290,19 @@ pages.trace = (traceId) => {
       s.links.length ? [h('h2', { text: 'Links' }), kvTable(s.links.map(l => ({ name: l.traceId, value: l.spanId })), 'Span links')] : null,
       h('h2', { text: 'Resource' }), kvTable(s.resource, 'Resource attributes')));
   }
-  async function refresh() {
-    try { data = await api('/traces/' + encodeURIComponent(traceId)); }
-    catch (e) { head.replaceChildren(h('h1', { text: 'Trace' }), h('p', { class: 'empty', text: e.message })); body.replaceChildren(); return; }
+  // Fetches the trace; redraws only when spans arrived (a finished trace stays put while it is being read).
+  async function refresh(force) {
+    let fresh;
+    try { fresh = await api('/traces/' + encodeURIComponent(traceId)); }
+    catch (e) { data = null; head.replaceChildren(h('h1', { text: 'Trace' }), h('p', { class: 'empty', text: e.message })); body.replaceChildren(); detail.replaceChildren(); return; }
+    if (!force && data && fresh.spans.length === data.spans.length) return;
+    data = fresh;
+    draw();
+  }
+  function choose(spanId) { selected = spanId; draw(); }
+  function draw() {
     const t = data.trace;
+    if (!selected && data.spans.length) selected = data.spans[0].spanId;
     document.title = `${t.rootName} · trace · ChatApp dashboard`;
     head.replaceChildren(h('h1', { text: `${t.rootService}: ${t.rootName}` }),
       h('dl', { class: 'facts' },
@@ -312,14 +321,13 @@ pages.trace = (traceId) => {
         name.style.paddingLeft = (10 + 16 * s.depth) + 'px';
         return h('div', { class: 'wf-row' + (s.spanId === selected ? ' selected' : ''), role: 'treeitem', tabindex: '0', 'aria-level': String(s.depth + 1),
           'aria-label': `${s.service} ${s.name} ${duration(s.durationMs)}`, 'data-span-id': s.spanId,
-          onclick: () => { selected = s.spanId; refresh(); }, onkeydown: e => { if (e.key === 'Enter') { selected = s.spanId; refresh(); } } },
+          onclick: () => choose(s.spanId), onkeydown: e => { if (e.key === 'Enter') choose(s.spanId); } },
           name, h('div', { class: 'track' }, bar), h('div', { class: 'dur', text: duration(s.durationMs) }));
       })));
-    if (!selected && data.spans.length) selected = data.spans[0].spanId;
     drawDetail();
   }
   let version = -1;
-  return { refresh: async (summary) => { if (summary && summary.version === version) return; version = summary ? summary.version : version; await refresh(); } };
+  return { refresh: async (summary, first) => { if (!first && summary && summary.version === version) return; version = summary ? summary.version : version; await refresh(first); } };
 };
 
 pages.metrics = () => {
