@@ -207,6 +207,33 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture) : IClassFixture<
         Assert.Equal("grpc", span.Attribute("transport"));
     }
 
+    [Theory]
+    [InlineData(DashboardFixture.ApiKey, "0")]   // OK
+    [InlineData("wrong", "16")]                  // UNAUTHENTICATED
+    public async Task GrpcExport_ChecksTheApiKey(string apiKey, string expectedStatus)
+    {
+        var message = ValidRequest("grpc-key-" + expectedStatus).ToByteArray();
+        var frame = new byte[5 + message.Length]; // gRPC framing: uncompressed flag, big-endian length, message.
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(1), message.Length);
+        message.CopyTo(frame, 5);
+        using var client = new HttpClient();
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Server.OtlpGrpcUri!, "/opentelemetry.proto.collector.trace.v1.TraceService/Export"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(frame),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        request.Headers.Add(OtlpHttpReceiver.ApiKeyHeader, apiKey);
+        var response = await client.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        var status = response.TrailingHeaders.TryGetValues("grpc-status", out var values) ? values.Single()
+            : response.Headers.GetValues("grpc-status").Single();
+        Assert.Equal(expectedStatus, status);
+        Assert.Equal(expectedStatus == "0" ? 1 : 0, Store.GetTraces(new TraceQuery(Service: "grpc-key-" + expectedStatus)).Count);
+    }
+
     [Fact]
     public async Task Export_WithoutTheApiKey_IsRefusedWith401()
     {
