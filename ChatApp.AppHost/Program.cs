@@ -1,15 +1,24 @@
-using ChatApp.AppHost.Hosting.Postgres;
+using ChatApp.AppHost;
+using ChatApp.AppHost.Hosting;
 
-// Temporary smoke check of LocalPostgresServer until the app model lands.
-var keep = args.Contains("--keep");
-await using var pg = await LocalPostgresServer.StartAsync(keep
-    ? new LocalPostgresOptions { DataDirectory = ".data/postgres-check", Output = l => Console.WriteLine("[pg] " + l) }
-    : new LocalPostgresOptions { Ephemeral = true, Output = l => Console.WriteLine("[pg] " + l) });
-var cs = await pg.EnsureDatabaseAsync("chatdb");
-await using (var c = new Npgsql.NpgsqlConnection(cs))
-{
-    await c.OpenAsync();
-    await using var cmd = new Npgsql.NpgsqlCommand("SELECT current_user || ' ' || current_database() || ' ' || 1", c);
-    Console.WriteLine("SELECT => " + await cmd.ExecuteScalarAsync());
-}
-Console.WriteLine($"pid={pg.ProcessId} port={pg.Port} dir={pg.DataDirectory}");
+var builder = AppHostBuilder.Create(args);
+
+var adminEmail = builder.AddParameter(Resources.AdminEmail, defaultValue: "admin@chatapp.local");
+var adminPassword = builder.AddParameter(Resources.AdminPassword, secret: true);
+var jwtSigningKey = builder.AddParameter(Resources.JwtSigningKey, secret: true);
+
+var chatdb = builder.AddPostgres(Resources.Postgres).WithDataDirectory().AddDatabase(Resources.ChatDb);
+
+var migrations = builder.AddProject<Projects.ChatApp_MigrationService>(Resources.Migrations)
+    .WithReference(chatdb).WaitFor(chatdb)
+    .WithEnvironment("Admin__Email", adminEmail).WithEnvironment("Admin__Password", adminPassword);
+
+var api = builder.AddProject<Projects.ChatApp_Api>(Resources.Api)
+    .WithReference(chatdb).WaitForCompletion(migrations)
+    .WithHttpHealthCheck("/health").WithExternalHttpEndpoints()
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey).WithVolume("uploads", "/app/uploads");
+
+builder.AddViteApp(Resources.Frontend, "../frontend")
+    .WithReference(api).WaitFor(api).WithExternalHttpEndpoints();
+
+builder.Build().Run();

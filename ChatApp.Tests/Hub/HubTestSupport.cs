@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Sockets;
+using ChatApp.Api.Data.Entities;
+using ChatApp.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatApp.Tests.Hub;
+
+public static class HubAssert
+{
+    /// <summary>Asserts the call is refused with a <see cref="HubException"/> whose message contains <paramref name="expected"/>.</summary>
+    public static async Task<HubException> RefusedAsync(Func<Task> call, string expected)
+    {
+        var ex = await Assert.ThrowsAsync<HubException>(call);
+        Assert.Contains(expected, ex.Message);
+        return ex;
+    }
+}
+
+public static class HubTestData
+{
+    public static async Task<List<Message>> StoredMessagesAsync(this ApiFixture api, Guid conversationId)
+    {
+        await using var db = api.CreateDbContext();
+        return await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId)
+            .OrderBy(m => m.Id)
+            .ToListAsync();
+    }
+
+    public static async Task<Conversation> StoredConversationAsync(this ApiFixture api, Guid conversationId)
+    {
+        await using var db = api.CreateDbContext();
+        return await db.Conversations.AsNoTracking().SingleAsync(c => c.Id == conversationId);
+    }
+
+    /// <summary>A loopback port nobody listens on right now, for a server that must come back on the same address.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// A loopback TCP proxy in front of the API that can cut every connection through it at once, the way a
+/// flaky network or a load balancer would, while the API itself keeps running.
+/// </summary>
+public sealed class DroppingProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly int _targetPort;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<(TcpClient Inbound, TcpClient Outbound)> _open = [];
+    private readonly Task _acceptLoop;
+
+    public DroppingProxy(Uri target)
+    {
+        _targetPort = target.Port;
+        _listener.Start();
+        _acceptLoop = AcceptAsync();
+    }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+
+    /// <summary>Resets every open connection (RST, no WebSocket close frame); returns how many there were.</summary>
+    public int DropAll()
+    {
+        lock (_open)
+        {
+            var count = _open.Count;
+            foreach (var (inbound, outbound) in _open)
+            {
+                Reset(inbound);
+                Reset(outbound);
+            }
+            _open.Clear();
+            return count;
+        }
+    }
+
+    private static void Reset(TcpClient client)
+    {
+        try
+        {
+            client.LingerState = new LingerOption(true, 0);
+            client.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient inbound;
+            try
+            {
+                inbound = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            var outbound = new TcpClient();
+            try
+            {
+                await outbound.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+            }
+            catch (Exception)
+            {
+                inbound.Dispose();
+                outbound.Dispose();
+                continue;
+            }
+            lock (_open)
+            {
+                _open.Add((inbound, outbound));
+            }
+            _ = PipeAsync(inbound, outbound);
+        }
+    }
+
+    private async Task PipeAsync(TcpClient inbound, TcpClient outbound)
+    {
+        try
+        {
+            var a = inbound.GetStream();
+            var b = outbound.GetStream();
+            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+        }
+        catch (Exception)
+        {
+            // A dropped or stopped connection: nothing to report.
+        }
+        finally
+        {
+            lock (_open)
+            {
+                _open.Remove((inbound, outbound));
+            }
+            inbound.Dispose();
+            outbound.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        DropAll();
+        await _acceptLoop;
+        _stop.Dispose();
+    }
+}
