@@ -1,4 +1,5 @@
 using ChatApp.AppHost;
+using ChatApp.AppHost.Dashboard;
 using ChatApp.AppHost.Hosting;
 
 var builder = AppHostBuilder.Create(args);
@@ -21,4 +22,5 @@ var api = builder.AddProject<Projects.ChatApp_Api>(Resources.Api)
 builder.AddViteApp(Resources.Frontend, "../frontend")
     .WithReference(api).WaitFor(api).WithExternalHttpEndpoints();
 
+builder.AddDashboard();
 builder.Build().Run();

@@ -75,6 +75,8 @@ public class ChatHub(ConversationService conversations, ChatDbContext db, IOptio
         var caller = Caller;
         var (message, _) = await conversations.SendAsync(
             caller, conversationId, new SendMessageRequest(clientMessageId, body, attachmentId), Context.ConnectionAborted);
+        // SignalR's span of this hub call gets the ids too, so a message's trace can be found by them.
+        System.Diagnostics.Activity.Current?.SetTag("chat.conversation.id", conversationId).SetTag("chat.message.id", message.Id);
         if (caller.IsVisitor)
         {
             // A visitor that started a conversation after connecting was not joined on connect.

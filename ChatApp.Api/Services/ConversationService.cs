@@ -92,6 +92,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
     public async Task<(MessageDto Message, bool Created)> SendAsync(
         Caller caller, Guid conversationId, SendMessageRequest request, CancellationToken ct = default)
     {
+        var received = Stopwatch.GetTimestamp();
         using var activity = ChatTelemetry.Source.StartActivity("chat.message.send");
         activity?.SetTag("chat.conversation.id", conversationId);
         activity?.SetTag("chat.sender.kind", caller.Kind.ToString());
@@ -116,6 +117,8 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
         {
             activity?.SetTag("chat.message.id", stored.Id);
             ChatTelemetry.MessagesSent.Add(1, new KeyValuePair<string, object?>("chat.sender.kind", caller.Kind.ToString()));
+            ChatTelemetry.MessageDeliveryDuration.Record(Stopwatch.GetElapsedTime(received).TotalSeconds,
+                new KeyValuePair<string, object?>("chat.sender.kind", caller.Kind.ToString()));
             return (stored, true);
         }
 
