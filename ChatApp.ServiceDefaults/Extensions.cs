@@ -41,9 +41,15 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Logs, metrics and traces, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
+    /// <summary>Logs, metrics and traces, collected and exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // With nowhere to export to, collecting spans, logs and metrics only costs CPU on every request and message.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -68,12 +74,8 @@ public static class Extensions
                         !context.Request.Path.StartsWithSegments("/health") &&
                         !context.Request.Path.StartsWithSegments("/alive"))
                 .AddHttpClientInstrumentation()
-                .AddNpgsql());
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
+                .AddNpgsql())
+            .UseOtlpExporter();
         return builder;
     }
 

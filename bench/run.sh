@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-N=${N:-1000}; M=${M:-10}; RATE=${RATE:-5000}; DURATION=${DURATION:-60}; WARMUP=${WARMUP:-5}
+N=${N:-1000}; M=${M:-10}; RATE=${RATE:-5000}; DURATION=${DURATION:-60}; WARMUP=${WARMUP:-10}
 CONNECTIONS=${CONNECTIONS:-10000}; API_PORT=${API_PORT:-5380}; PG_PORT=${PG_PORT:-54380}
 RESULTS=${RESULTS:-bench/results}
 PG_BIN=${PG_BIN:-$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
@@ -46,11 +46,11 @@ ConnectionStrings__chatdb="$CS" Admin__Email=admin@bench.local Admin__Password=$
   DOTNET_ENVIRONMENT=Production dotnet ChatApp.MigrationService/bin/Release/net10.0/ChatApp.MigrationService.dll
 
 echo "== Starting the API on 127.0.0.1:$API_PORT"
-ConnectionStrings__chatdb="$CS" \
+env ConnectionStrings__chatdb="$CS" \
 Jwt__SigningKey="$(head -c 48 /dev/urandom | base64)" \
 ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" ASPNETCORE_ENVIRONMENT=Production \
 Logging__LogLevel__Default=Warning \
-Chat__MaxMessagesPerSecond=100000 \
+Chat__MaxMessagesPerSecond=100000 ${WRITER_PARTITIONS:+Chat__Writer__Partitions=$WRITER_PARTITIONS} \
 RateLimits__LoginPerIpPerMinute=100000 RateLimits__LoginPerAccountPer15Minutes=100000 \
 RateLimits__WidgetStartsPerIpPerMinute=1000000 \
   dotnet ChatApp.Api/bin/Release/net10.0/ChatApp.Api.dll > "$WORK/api.log" 2>&1 &

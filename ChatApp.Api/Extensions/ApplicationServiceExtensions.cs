@@ -28,7 +28,17 @@ public static class ApplicationServiceExtensions
             ?? throw new InvalidOperationException(
                 $"No connection string '{ConnectionStringName}'. Set ConnectionStrings__{ConnectionStringName} (the AppHost does this for you).");
         // One data source (connection pool) for EF Core and the message writer's batched inserts.
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(_ =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+            // Prepared statements save the server from planning the same queries (the batched insert above all)
+            // thousands of times a second. A connection string may still set its own value.
+            if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;
+            }
+            return dataSource.Build();
+        });
         services.AddDbContextPool<ChatDbContext>((sp, options) => options
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.EnableRetryOnFailure())
             .UseSnakeCaseNamingConvention());
