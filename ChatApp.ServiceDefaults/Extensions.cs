@@ -50,6 +50,8 @@ public static class Extensions
             return builder;
         }
 
+        // The standard resilience handler also wraps the OTLP exporter's HTTP client and would log every export.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

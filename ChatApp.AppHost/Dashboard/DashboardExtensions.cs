@@ -69,6 +69,7 @@ public static class DashboardExtensions
             if (app.Options.ConsoleOutput)
             {
                 Console.WriteLine($"Dashboard: {server.DashboardUri} · login: {server.LoginUri}");
+                app.Options.ReadyLines.Add($"Dashboard (logs, traces, metrics): {server.LoginUri}");
             }
         }
 

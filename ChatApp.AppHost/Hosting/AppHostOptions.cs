@@ -17,6 +17,9 @@ public sealed class AppHostOptions
     /// <summary>Print each resource's output lines on the console (<c>AppHost:ShowLogs</c>).</summary>
     public bool ShowResourceLogs { get; set; } = true;
 
+    /// <summary>Lines printed under the startup table, once every resource is up (e.g. the dashboard's login link).</summary>
+    public List<string> ReadyLines { get; } = [];
+
     /// <summary>
     /// When a resource fails (also after start-up), stop the whole app and exit non-zero (<c>AppHost:StopOnResourceFailure</c>).
     /// When false, only its dependents stop and the app keeps running (for a dashboard that can restart resources).

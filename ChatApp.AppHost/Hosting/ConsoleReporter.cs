@@ -57,6 +57,10 @@ internal sealed class ConsoleReporter
             {
                 AnsiConsole.MarkupLine($"Open [bold link]{Markup.Escape(open.Endpoint!.Url)}[/]");
             }
+            foreach (var line in _app.Options.ReadyLines)
+            {
+                AnsiConsole.MarkupLine(Markup.Escape(line));
+            }
         }
     }
 
