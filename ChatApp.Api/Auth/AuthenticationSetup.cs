@@ -41,7 +41,8 @@ public static class AuthenticationSetup
                         }
                         return Task.CompletedTask;
                     },
-                    // A deactivated user's token stops working at once, not when it expires.
+                    // A deactivated user's token stops working at once, not when it expires; so does one whose
+                    // role changed, which would otherwise keep its old rights until it expires.
                     OnTokenValidated = async context =>
                     {
                         var principal = context.Principal!;
@@ -51,11 +52,17 @@ public static class AuthenticationSetup
                         }
                         var id = principal.FindFirst(ClaimNames.Subject)?.Value;
                         var db = context.HttpContext.RequestServices.GetRequiredService<ChatDbContext>();
-                        var active = Guid.TryParse(id, out var userId) &&
-                            await db.Users.AnyAsync(u => u.Id == userId && u.IsActive, context.HttpContext.RequestAborted);
-                        if (!active)
+                        var user = Guid.TryParse(id, out var userId)
+                            ? await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                                .Select(u => new { u.IsActive, u.Role }).FirstOrDefaultAsync(context.HttpContext.RequestAborted)
+                            : null;
+                        if (user is null || !user.IsActive)
                         {
                             context.Fail(new SecurityTokenException("This account is deactivated; ask an admin to restore it."));
+                        }
+                        else if (!principal.IsInRole(user.Role.ToString()))
+                        {
+                            context.Fail(new SecurityTokenException("Your role has changed; sign in again."));
                         }
                     },
                     OnChallenge = async context =>
@@ -65,7 +72,7 @@ public static class AuthenticationSetup
                         {
                             null => "Sign in to do this: send a bearer token.",
                             SecurityTokenExpiredException => "Your session has expired; sign in again.",
-                            SecurityTokenException { Message: var message } when message.Contains("deactivated") => message,
+                            SecurityTokenException { Message: var message } when message.Contains("deactivated") || message.Contains("role") => message,
                             _ => "The access token is not valid; sign in again.",
                         };
                         await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Not signed in.", detail);

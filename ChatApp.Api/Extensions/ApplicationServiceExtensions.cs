@@ -51,6 +51,8 @@ public static class ApplicationServiceExtensions
         services.AddScoped<UploadService>();
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
         services.AddSingleton<PreviewBroadcaster>();
+        services.AddSingleton<StaffConnections>();
+        services.AddSingleton<IStaffSessions>(sp => sp.GetRequiredService<StaffConnections>());
         services.AddHostedService(sp => sp.GetRequiredService<PreviewBroadcaster>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());

@@ -14,7 +14,8 @@ namespace ChatApp.Api.Hubs;
 /// this class only maps connections to callers and groups.
 /// </summary>
 [Authorize(Policy = Policies.Participant)]
-public class ChatHub(ConversationService conversations, ChatDbContext db, IOptions<ChatHubOptions> options) : Hub<IChatClient>
+public class ChatHub(
+    ConversationService conversations, ChatDbContext db, StaffConnections staff, IOptions<ChatHubOptions> options) : Hub<IChatClient>
 {
     private const string SendLimiterKey = "send-limiter";
 
@@ -45,6 +46,7 @@ public class ChatHub(ConversationService conversations, ChatDbContext db, IOptio
         }
         else
         {
+            staff.Add(caller.Id, Context);
             await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Operators);
         }
         ChatTelemetry.HubConnections.Add(1);
@@ -53,6 +55,11 @@ public class ChatHub(ConversationService conversations, ChatDbContext db, IOptio
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        var caller = Caller;
+        if (caller.IsStaff)
+        {
+            staff.Remove(caller.Id, Context);
+        }
         ChatTelemetry.HubConnections.Add(-1);
         if (Context.Items.TryGetValue(SendLimiterKey, out var limiter))
         {

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChatApp.Api.Services;
 
 /// <summary>Staff accounts: sign-in and the admin's user management.</summary>
-public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle throttle, TimeProvider time)
+public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle throttle, IStaffSessions sessions, TimeProvider time)
 {
     public const int MinPasswordLength = 8;
 
@@ -114,9 +114,14 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
         {
             throw ChatException.Conflict("You cannot remove your own admin role; ask another admin.");
         }
+        if (user.Role == role.Value)
+        {
+            return UserDto.From(user);
+        }
         user.Role = role.Value;
         user.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        sessions.End(user.Id);
         return UserDto.From(user);
     }
 
@@ -130,6 +135,7 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
         user.IsActive = false;
         user.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        sessions.End(user.Id);
         return UserDto.From(user);
     }
 

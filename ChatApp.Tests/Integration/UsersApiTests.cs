@@ -106,6 +106,26 @@ public class UsersApiTests(ApiFixture api) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChangeRole_EndsTheUsersOldToken_SoItsOldRightsGoWithIt()
+    {
+        var promoted = await api.CreateUserAsync(UserRole.Admin);
+        using var asPromoted = api.Client(promoted.Token);
+        (await asPromoted.GetAsync("/api/users")).EnsureSuccessStatusCode();
+
+        using var admin = api.Client(api.Admin.Token);
+        await (await admin.PutAsJsonAsync($"/api/users/{promoted.Id}/role", new ChangeRoleRequest(UserRole.Operator), TestJson.Options))
+            .ReadAsync<UserDto>();
+
+        var detail = await (await asPromoted.GetAsync("/api/users")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("role has changed", detail);
+        using var anonymous = api.Client();
+        var login = await (await anonymous.PostAsJsonAsync("/api/auth/login", new LoginRequest(promoted.Email, promoted.Password)))
+            .ReadAsync<LoginResult>();
+        using var asOperator = api.Client(login.AccessToken);
+        await (await asOperator.GetAsync("/api/users")).AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Deactivate_Self_Returns409()
     {
         using var admin = api.Client(api.Admin.Token);
