@@ -81,7 +81,7 @@ public sealed class MessageWriter : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_partitions.Select(p => Task.Run(() => RunPartitionAsync(p.Reader, stoppingToken), CancellationToken.None)));
+        Task.WhenAll(_partitions.Select(p => Task.Run(() => RunPartitionAsync(p.Reader), CancellationToken.None)));
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -92,7 +92,7 @@ public sealed class MessageWriter : BackgroundService
         await base.StopAsync(cancellationToken);
     }
 
-    private async Task RunPartitionAsync(ChannelReader<PendingMessage> reader, CancellationToken stoppingToken)
+    private async Task RunPartitionAsync(ChannelReader<PendingMessage> reader)
     {
         var batch = new List<PendingMessage>(_options.MaxBatchSize);
         while (await reader.WaitToReadAsync(CancellationToken.None))
@@ -108,7 +108,8 @@ public sealed class MessageWriter : BackgroundService
             }
             try
             {
-                var stored = await InsertAsync(batch, stoppingToken);
+                // Not cancelled on shutdown: what was accepted is stored before the writer stops.
+                var stored = await InsertAsync(batch, CancellationToken.None);
                 foreach (var message in batch)
                 {
                     // Remove, so a client message id sent twice in one batch is broadcast once.
