@@ -60,10 +60,14 @@ public class ChatBrowserTests(ApiFixture api, BrowserFixture browser, ITestOutpu
             await Expect(row).ToContainTextAsync("Hello, my order is late");
             await row.ClickAsync();
             await Expect(Message(admin, "Hello, my order is late")).ToBeVisibleAsync();
+            // Read receipts, live both ways: the operator opened it, so the visitor sees "Seen" on their message...
+            await Expect(Message(visitor, "Hello, my order is late")).ToContainTextAsync("Seen");
             await SendAsync(admin, "Sorry to hear that, let me check");
 
             await Expect(Message(visitor, "Sorry to hear that, let me check")).ToBeVisibleAsync();
             await Expect(Message(visitor, "Sorry to hear that, let me check")).ToContainTextAsync("Otto Operator");
+            // ...and the visitor (chat open, tab visible) read the reply, so the operator sees "Seen" on it.
+            await Expect(Message(admin, "Sorry to hear that, let me check")).ToContainTextAsync("Seen");
             await ExpectNotReloadedAsync(admin);
             await ExpectNotReloadedAsync(visitor);
         });

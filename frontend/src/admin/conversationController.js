@@ -1,6 +1,7 @@
 import { reactive } from 'vue'
 import { fetchAllMessages } from '../shared/api.js'
 import { fetchMissed } from '../shared/chatConnection.js'
+import { advanceSeen } from '../shared/readReceipts.js'
 import { createThread } from '../shared/thread.js'
 import { createTypingSender, createTypingWatcher } from '../shared/typing.js'
 
@@ -22,6 +23,8 @@ export function createConversationController(deps) {
     busy: false,
     conversation: null,
     typists: [],
+    /** The highest message id the visitor has read (read receipts: "Seen" on staff messages up to it). */
+    seenUpTo: 0,
   })
 
   const thread = createThread({
@@ -46,7 +49,13 @@ export function createConversationController(deps) {
   function updateConversation(c) {
     if (!c || c.id !== id) return
     state.conversation = { ...state.conversation, ...c }
+    updateSeen(c)
     deps.onSummary?.(c)
+  }
+
+  function updateSeen(c) {
+    const upTo = c?.visitorLastReadMessageId
+    if (upTo && upTo > state.seenUpTo) state.seenUpTo = upTo
   }
 
   function markRead() {
@@ -86,6 +95,7 @@ export function createConversationController(deps) {
       ])
       if (disposed) return
       state.conversation = conversation
+      updateSeen(conversation)
       thread.reset(messages)
     } catch (error) {
       state.error = error?.message || 'Could not load the conversation.'
@@ -99,6 +109,9 @@ export function createConversationController(deps) {
         if (e.conversationId === id && e.senderKind === 'Visitor') watcher.update(e)
       }),
       chat.on('ConversationUpdated', updateConversation),
+      chat.on('MessagesRead', (e) => {
+        state.seenUpTo = advanceSeen(state.seenUpTo, e, id, 'Visitor')
+      }),
       chat.on('ConversationsUpdated', (summaries) => summaries.forEach(updateConversation)),
       chat.onConnected(() => join()),
     )

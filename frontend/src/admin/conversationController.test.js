@@ -52,6 +52,24 @@ describe('conversation controller', () => {
     expect(chat.invoke).toHaveBeenCalledWith('MarkRead', ID, 2)
   })
 
+  it('read receipts: starts from visitorLastReadMessageId and follows MessagesRead from the visitor only', async () => {
+    const { ctl, chat } = setup({ get: vi.fn(async () => ({ id: ID, status: 'Open', visitorLastReadMessageId: 1 })) })
+    await ctl.load()
+    expect(ctl.state.seenUpTo).toBe(1)
+    chat.handlers.MessagesRead({ conversationId: ID, readerKind: 'Visitor', upToMessageId: 2 })
+    expect(ctl.state.seenUpTo).toBe(2)
+    chat.handlers.MessagesRead({ conversationId: ID, readerKind: 'Operator', upToMessageId: 5 })
+    chat.handlers.MessagesRead({ conversationId: 'other', readerKind: 'Visitor', upToMessageId: 5 })
+    chat.handlers.MessagesRead({ conversationId: ID, readerKind: 'Visitor', upToMessageId: 1 })
+    expect(ctl.state.seenUpTo).toBe(2)
+    // A rejoin after a reconnect brings the stored value (the event may have been missed).
+    chat.invoke.mockImplementation(async (method) => (method === 'JoinConversation' ? { id: ID, status: 'Open', visitorLastReadMessageId: 6 } : method === 'GetMessagesAfter' ? [] : undefined))
+    await chat.reconnect()
+    expect(ctl.state.seenUpTo).toBe(6)
+    ctl.dispose()
+    expect(chat.handlers.MessagesRead).toBeUndefined()
+  })
+
   it('shows the load error', async () => {
     const { ctl } = setup({ get: vi.fn(async () => { throw new Error('Conversation not found') }) })
     await ctl.load()

@@ -1,6 +1,7 @@
 import { reactive } from 'vue'
 import { ApiError, fetchAllMessages } from '../shared/api.js'
 import { fetchMissed } from '../shared/chatConnection.js'
+import { advanceSeen, throttle } from '../shared/readReceipts.js'
 import { createThread } from '../shared/thread.js'
 import { createTypingSender, createTypingWatcher } from '../shared/typing.js'
 
@@ -54,6 +55,8 @@ export function createWidgetStore(deps) {
     typists: [],
     unread: 0,
     away: false,
+    /** The highest message id support has read (read receipts: "Seen" on own messages up to it). */
+    seenUpTo: 0,
   })
 
   let chat = null
@@ -82,6 +85,7 @@ export function createWidgetStore(deps) {
   function accept(session) {
     if (session.visitorToken) storage.setItem(VISITOR_TOKEN_KEY, session.visitorToken)
     state.conversation = session.conversation
+    state.seenUpTo = session.conversation?.operatorLastReadMessageId ?? 0
     state.typists = []
     state.phase = 'chat'
   }
@@ -96,11 +100,32 @@ export function createWidgetStore(deps) {
     return message.senderKind === 'Visitor'
   }
 
-  function markRead() {
+  // The last MarkRead sent, so a burst of messages or repeated focus changes do not repeat it.
+  let marked = { id: null, upTo: 0 }
+
+  function sendMarkRead() {
     const id = state.conversation?.id
     const upTo = thread.lastId.value
-    if (!id || !upTo || !chat?.isConnected) return
-    chat.invoke('MarkRead', id, upTo).catch(() => {})
+    if (!id || !upTo || !chat?.isConnected || state.away) return
+    if (marked.id === id && upTo <= marked.upTo) return
+    const sent = { id, upTo }
+    marked = sent
+    chat.invoke('MarkRead', id, upTo).catch(() => {
+      if (marked === sent) marked = { id: null, upTo: 0 }
+    })
+  }
+
+  /** While messages keep arriving: MarkRead at once, then at most once a second with the latest id. */
+  const markRead = throttle(sendMarkRead, 1000)
+
+  function updateSeen(conversation) {
+    const upTo = conversation?.operatorLastReadMessageId
+    if (upTo && upTo > state.seenUpTo) state.seenUpTo = upTo
+  }
+
+  function onMessagesRead(event) {
+    if (!state.conversation) return
+    state.seenUpTo = advanceSeen(state.seenUpTo, event, state.conversation.id, 'Operator')
   }
 
   function onMessage(message) {
@@ -121,6 +146,7 @@ export function createWidgetStore(deps) {
   function onConversationUpdated(summary) {
     if (state.conversation && summary.id === state.conversation.id) {
       state.conversation = { ...state.conversation, ...summary }
+      updateSeen(summary)
       if (summary.status === 'Closed') watcher.clear()
     }
   }
@@ -139,11 +165,14 @@ export function createWidgetStore(deps) {
     // The status may have changed while we were away (e.g. closed).
     try {
       const fresh = await deps.api.widget.get(id)
-      if (fresh?.id === state.conversation?.id) state.conversation = { ...state.conversation, ...fresh }
+      if (fresh?.id === state.conversation?.id) {
+        state.conversation = { ...state.conversation, ...fresh }
+        updateSeen(fresh)
+      }
     } catch {
       // Keep what we have; the next event will update it.
     }
-    if (!state.away) markRead()
+    if (!state.away) markRead.now()
   }
 
   async function connect() {
@@ -158,6 +187,7 @@ export function createWidgetStore(deps) {
       chat.on('MessageReceived', onMessage)
       chat.on('TypingChanged', onTyping)
       chat.on('ConversationUpdated', onConversationUpdated)
+      chat.on('MessagesRead', onMessagesRead)
       chat.onConnected(resume)
     }
     chat.start()
@@ -229,7 +259,7 @@ export function createWidgetStore(deps) {
         state.unread = 0
         deps.onUnreadChange?.(0)
       }
-      markRead()
+      markRead.now()
     }
   }
 

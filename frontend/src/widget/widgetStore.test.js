@@ -167,6 +167,58 @@ describe('widget store', () => {
     expect(chat.invoke).toHaveBeenLastCalledWith('MarkRead', CID, 3)
   })
 
+  it('read receipts: starts from operatorLastReadMessageId and follows MessagesRead from the operator only', async () => {
+    const { store, chat } = setup({
+      storage: memoryStorage({ [VISITOR_TOKEN_KEY]: 'vt' }),
+      api: { widget: { current: vi.fn(async () => ({ visitorToken: 'vt', visitorId: 'v1', conversation: conversation({ operatorLastReadMessageId: 4 }) })) } },
+    })
+    await store.init()
+    expect(store.state.seenUpTo).toBe(4)
+    chat.emit('MessagesRead', { conversationId: CID, readerKind: 'Operator', upToMessageId: 7 })
+    expect(store.state.seenUpTo).toBe(7)
+    chat.emit('MessagesRead', { conversationId: CID, readerKind: 'Visitor', upToMessageId: 9 })
+    chat.emit('MessagesRead', { conversationId: 'other', readerKind: 'Operator', upToMessageId: 9 })
+    chat.emit('MessagesRead', { conversationId: CID, readerKind: 'Operator', upToMessageId: 5 })
+    expect(store.state.seenUpTo).toBe(7)
+  })
+
+  it('a new conversation starts with nothing seen', async () => {
+    const { store, chat } = setup()
+    await store.start({})
+    chat.emit('MessagesRead', { conversationId: CID, readerKind: 'Operator', upToMessageId: 3 })
+    expect(store.state.seenUpTo).toBe(3)
+    store.state.conversation = { ...store.state.conversation, status: 'Closed' }
+    await store.startNew()
+    expect(store.state.seenUpTo).toBe(0)
+  })
+
+  it('throttles MarkRead while many messages arrive, then marks the latest id', async () => {
+    vi.useFakeTimers()
+    try {
+      const { store, chat } = setup()
+      await store.start({})
+      chat.invoke.mockClear()
+      for (let i = 1; i <= 20; i++) chat.emit('MessageReceived', msg(i))
+      const marks = () => chat.invoke.mock.calls.filter((c) => c[0] === 'MarkRead')
+      expect(marks()).toEqual([['MarkRead', CID, 1]])
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(marks()).toEqual([['MarkRead', CID, 1], ['MarkRead', CID, 20]])
+      // Nothing new: coming back does not repeat it.
+      store.setAway(true)
+      store.setAway(false)
+      expect(marks()).toHaveLength(2)
+      // Hidden: nothing is marked until the visitor is back.
+      store.setAway(true)
+      chat.emit('MessageReceived', msg(21))
+      await vi.advanceTimersByTimeAsync(2000)
+      expect(marks()).toHaveLength(2)
+      store.setAway(false)
+      expect(marks().at(-1)).toEqual(['MarkRead', CID, 21])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('after a reconnect fetches what it missed with GetMessagesAfter(lastId), without duplicates', async () => {
     const { store, chat } = setup({ storage: memoryStorage({ [VISITOR_TOKEN_KEY]: 'vt' }), api: { widget: { messages: vi.fn(async () => [msg(1), msg(2)]) } } })
     await store.init()

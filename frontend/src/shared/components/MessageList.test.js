@@ -38,6 +38,30 @@ describe('MessageList', () => {
     expect(file.textContent).toContain('receipt.pdf')
   })
 
+  it('shows "Seen" on the last own message the other side has read, keeping "Sent"', async () => {
+    const messages = [
+      { id: 1, clientMessageId: 'a', senderKind: 'Visitor', body: 'one', createdAt: '2025-01-01T10:00:00Z' },
+      { id: 2, clientMessageId: 'b', senderKind: 'Visitor', body: 'two', createdAt: '2025-01-01T10:01:00Z' },
+      { id: 3, clientMessageId: 'c', senderKind: 'Operator', body: 'reply', createdAt: '2025-01-01T10:02:00Z' },
+      { id: 4, clientMessageId: 'd', senderKind: 'Visitor', body: 'three', createdAt: '2025-01-01T10:03:00Z' },
+    ]
+    view = mount(MessageList, { props: { messages, isOwn: own, senderLabel: label, seenUpTo: 3 } })
+    const items = [...view.el.querySelectorAll('[role="listitem"]')]
+    expect(items.map((li) => li.textContent.includes('Seen'))).toEqual([false, true, false, false])
+    expect(items[1].dataset.state).toBe('sent')
+    expect(items[1].textContent).toContain('Sent')
+    view.unmount()
+
+    view = mount(MessageList, { props: { messages, isOwn: own, senderLabel: label } })
+    expect(view.el.textContent).not.toContain('Seen')
+    view.unmount()
+
+    // seenFor: which messages may carry it (the admin view: any staff message).
+    view = mount(MessageList, { props: { messages, isOwn: () => false, senderLabel: label, seenUpTo: 4, seenFor: (m) => m.senderKind === 'Operator' } })
+    const staff = [...view.el.querySelectorAll('[role="listitem"]')]
+    expect(staff.map((li) => li.textContent.includes('Seen'))).toEqual([false, false, true, false])
+  })
+
   it('shows outbox states and a Retry button for a failed message', async () => {
     view = mount(MessageList, {
       props: {
