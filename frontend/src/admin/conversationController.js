@@ -1,7 +1,7 @@
 import { reactive } from 'vue'
 import { fetchAllMessages } from '../shared/api.js'
 import { fetchMissed } from '../shared/chatConnection.js'
-import { advanceSeen } from '../shared/readReceipts.js'
+import { advanceSeen, throttle } from '../shared/readReceipts.js'
 import { createThread } from '../shared/thread.js'
 import { createTypingSender, createTypingWatcher } from '../shared/typing.js'
 
@@ -58,11 +58,17 @@ export function createConversationController(deps) {
     if (upTo && upTo > state.seenUpTo) state.seenUpTo = upTo
   }
 
-  function markRead() {
+  // At once, then at most once a second, and only when there is something new: a busy conversation must not
+  // cost a hub call per message.
+  let markedUpTo = 0
+  const markRead = throttle(() => {
     const upTo = thread.lastId.value
-    if (!upTo || !chat.isConnected || deps.isAway?.()) return
-    chat.invoke('MarkRead', id, upTo).catch(() => {})
-  }
+    if (!upTo || upTo <= markedUpTo || !chat.isConnected || deps.isAway?.()) return
+    markedUpTo = upTo
+    chat.invoke('MarkRead', id, upTo).catch(() => {
+      markedUpTo = 0
+    })
+  }, 1000)
 
   function onMessage(m) {
     if (m.conversationId !== id) return
@@ -146,6 +152,7 @@ export function createConversationController(deps) {
     close: () => act(() => api.conversations.close(id)),
     dispose() {
       disposed = true
+      markRead.cancel()
       typing.stop()
       watcher.clear()
       for (const off of offs) off()

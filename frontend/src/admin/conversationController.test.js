@@ -117,6 +117,29 @@ describe('conversation controller', () => {
     expect(ctl.state.conversation.unreadCount).toBe(3)
   })
 
+  it('marks read at most once a second, and only when there is something new', async () => {
+    vi.useFakeTimers()
+    try {
+      const { ctl, chat } = setup()
+      await ctl.load()
+      const marks = () => chat.invoke.mock.calls.filter(([method]) => method === 'MarkRead').length
+      const before = marks()
+      chat.handlers.MessageReceived(msg(5))
+      chat.handlers.MessageReceived(msg(6))
+      chat.handlers.MessageReceived(msg(7))
+      expect(marks()).toBeLessThanOrEqual(before + 1)
+      vi.advanceTimersByTime(1000)
+      expect(chat.invoke).toHaveBeenLastCalledWith('MarkRead', ID, 7)
+      const afterBurst = marks()
+      vi.advanceTimersByTime(5000)
+      ctl.markRead()
+      vi.advanceTimersByTime(1000)
+      expect(marks()).toBe(afterBurst)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('knows its own messages by sender user id', () => {
     const { ctl } = setup()
     expect(ctl.isOwn({ senderKind: 'Operator', senderUserId: 'me' })).toBe(true)
