@@ -43,7 +43,8 @@ echo "   durability: $(PGPASSWORD=$PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_
 echo "== Migrating"
 ADMIN_PASSWORD=bench-admin-password
 ConnectionStrings__chatdb="$CS" Admin__Email=admin@bench.local Admin__Password=$ADMIN_PASSWORD \
-  DOTNET_ENVIRONMENT=Production dotnet ChatApp.MigrationService/bin/Release/net10.0/ChatApp.MigrationService.dll
+  DOTNET_ENVIRONMENT=Production dotnet ChatApp.MigrationService/bin/Release/net10.0/ChatApp.MigrationService.dll \
+  --contentRoot "$PWD/ChatApp.MigrationService/bin/Release/net10.0"
 
 echo "== Starting the API on 127.0.0.1:$API_PORT"
 env ConnectionStrings__chatdb="$CS" \
@@ -53,7 +54,7 @@ Logging__LogLevel__Default=Warning \
 Chat__MaxMessagesPerSecond=100000 ${WRITER_PARTITIONS:+Chat__Writer__Partitions=$WRITER_PARTITIONS} \
 RateLimits__LoginPerIpPerMinute=100000 RateLimits__LoginPerAccountPer15Minutes=100000 \
 RateLimits__WidgetStartsPerIpPerMinute=1000000 \
-  dotnet ChatApp.Api/bin/Release/net10.0/ChatApp.Api.dll > "$WORK/api.log" 2>&1 &
+  dotnet ChatApp.Api/bin/Release/net10.0/ChatApp.Api.dll --contentRoot "$PWD/ChatApp.Api/bin/Release/net10.0" > "$WORK/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$API_PORT/health" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$API_PORT/health" >/dev/null || { echo "API did not become healthy:"; cat "$WORK/api.log"; exit 1; }
