@@ -9,7 +9,8 @@ public class ChatHubOptions
 
     /// <summary>
     /// Hub calls one connection may have running at once. Sends are queued to the writer in the order they arrive,
-    /// so a connection's messages keep their order while it waits for several commits at a time.
+    /// so a connection's messages keep their order while it waits for several commits at a time (a message with an
+    /// attachment is queued once its upload is checked, so a text sent right behind it may overtake it).
     /// </summary>
     public int MaxParallelInvocationsPerClient { get; set; } = 8;
 
