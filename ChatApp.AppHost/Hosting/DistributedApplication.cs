@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using ChatApp.AppHost.Hosting.Publishing;
 using ChatApp.AppHost.Hosting.Testing;
@@ -263,7 +261,7 @@ public sealed class DistributedApplication : IAsyncDisposable, IResourceCommands
             int port;
             if (required is > 0)
             {
-                if (!IsPortFree(required.Value) || !taken.Add(required.Value))
+                if (!LoopbackPorts.IsFree(required.Value) || !taken.Add(required.Value))
                 {
                     var reason = $"{resource.Name} cannot start: port {required} on 127.0.0.1 is already in use";
                     FailStartup(resource, reason);
@@ -271,7 +269,7 @@ public sealed class DistributedApplication : IAsyncDisposable, IResourceCommands
                 }
                 port = required.Value;
             }
-            else if (required is null && !Options.RandomizePorts && endpoint.PreferredPort is int preferred && IsPortFree(preferred) && taken.Add(preferred))
+            else if (required is null && !Options.RandomizePorts && endpoint.PreferredPort is int preferred && LoopbackPorts.IsFree(preferred) && taken.Add(preferred))
             {
                 port = preferred;
             }
@@ -279,7 +277,7 @@ public sealed class DistributedApplication : IAsyncDisposable, IResourceCommands
             {
                 do
                 {
-                    port = FreePort();
+                    port = LoopbackPorts.PickFree();
                 }
                 while (!taken.Add(port));
             }
@@ -618,27 +616,6 @@ public sealed class DistributedApplication : IAsyncDisposable, IResourceCommands
             Visit(resource, new Stack<string>());
         }
         return ordered;
-    }
-
-    private static bool IsPortFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string OneLine(string message)

@@ -179,4 +179,15 @@ internal sealed class RunningResource
 
     /// <summary>The most telling line of its output when it failed (an error or the last line).</summary>
     public Func<string?> FailureHint { get; init; } = () => null;
+
+    /// <summary>A resource that is one child process, healthy by its endpoint's probe.</summary>
+    public static RunningResource ForProcess(Resource resource, ChildProcess process, ResourceContext context, IReadOnlyDictionary<string, string> environment) => new()
+    {
+        Exited = process.Exited,
+        ProcessId = process.Id,
+        StopAsync = () => process.StopAsync(context.Options.StopTimeout),
+        HealthCheck = Probes.For(resource),
+        Environment = environment,
+        FailureHint = process.FailureHint,
+    };
 }

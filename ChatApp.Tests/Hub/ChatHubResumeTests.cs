@@ -72,7 +72,8 @@ public class ChatHubResumeTests(ApiFixture api, ITestOutputHelper output) : IAsy
     [Fact]
     public async Task ApiRestart_MidConversation_LosesNoMessageAndTokensStayValid()
     {
-        var port = HubTestData.FreePort();
+        // A fixed port, so the restarted API comes back on the same address.
+        var port = ChatApp.AppHost.Hosting.LoopbackPorts.PickFree();
         var session = await api.StartWidgetAsync();
         var conversationId = session.Conversation.Id;
         var operatorUser = await api.CreateUserAsync();

@@ -34,14 +34,6 @@ public static class HubTestData
         await using var db = api.CreateDbContext();
         return await db.Conversations.AsNoTracking().SingleAsync(c => c.Id == conversationId);
     }
-
-    /// <summary>A loopback port nobody listens on right now, for a server that must come back on the same address.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>

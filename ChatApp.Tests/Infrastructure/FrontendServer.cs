@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace ChatApp.Tests.Infrastructure;
@@ -203,7 +202,7 @@ public sealed class FrontendServer : IAsyncDisposable
     public static async Task<FrontendServer> StartAsync(Uri apiBaseAddress)
     {
         await FrontendProject.EnsureBuiltAsync();
-        var port = FreePort();
+        var port = ChatApp.AppHost.Hosting.LoopbackPorts.PickFree();
         var process = ProcessRunner.Create(
             Path.Combine(FrontendProject.Root, "node_modules", ".bin", "vite"),
             ["preview", "--port", port.ToString(), "--strictPort"],
@@ -260,13 +259,6 @@ public sealed class FrontendServer : IAsyncDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException($"vite preview did not answer on {BaseAddress} within {timeout} ({last?.Message}):\n{Output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -97,9 +96,9 @@ public sealed class LocalPostgresServer : IAsyncDisposable, IDisposable
         var port = options.Port;
         if (port == 0)
         {
-            port = FindFreePort();
+            port = LoopbackPorts.PickFree();
         }
-        else if (!IsPortFree(port))
+        else if (!LoopbackPorts.IsFree(port))
         {
             throw new LocalPostgresException($"PostgreSQL cannot start: port {port} on {Host} is already in use.");
         }
@@ -643,27 +642,6 @@ public sealed class LocalPostgresServer : IAsyncDisposable, IDisposable
 
     private static bool HasServerBinaries(string dir) =>
         File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "postgres"));
-
-    private static int FindFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool IsPortFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     private static async Task<bool> ScalarAsync(NpgsqlConnection connection, string sql, string name, CancellationToken cancellationToken)
     {

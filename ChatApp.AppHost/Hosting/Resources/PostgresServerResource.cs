@@ -103,7 +103,7 @@ public sealed class PostgresDatabaseResource : Resource, IResourceWithConnection
 
         // A database lives as long as its server, or until it is stopped itself.
         var stopped = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _ = server.Exited.ContinueWith(t => stopped.TrySetResult(t.Result == 0 ? 0 : t.Result), TaskScheduler.Default);
+        _ = server.Exited.ContinueWith(t => stopped.TrySetResult(t.Result), TaskScheduler.Default);
         return new RunningResource
         {
             Exited = stopped.Task,

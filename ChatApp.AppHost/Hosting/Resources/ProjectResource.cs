@@ -31,15 +31,7 @@ public sealed class ProjectResource(string name, IProjectMetadata project) : Res
         ApplyOverrides(context, env);
 
         var process = ChildProcess.Start(Probes.DotNetHost(), [Project.TargetPath], ProjectDirectory, env, context.Log);
-        return new RunningResource
-        {
-            Exited = process.Exited,
-            ProcessId = process.Id,
-            StopAsync = () => process.StopAsync(context.Options.StopTimeout),
-            HealthCheck = Probes.For(this),
-            Environment = env,
-            FailureHint = process.FailureHint,
-        };
+        return RunningResource.ForProcess(this, process, context, env);
     }
 
     internal static void ApplyOverrides(ResourceContext context, Dictionary<string, string> env)

@@ -52,15 +52,7 @@ public sealed class ViteAppResource(string name, string workingDirectory) : Reso
         }
 
         var process = ChildProcess.Start(npm, ["run", Script], WorkingDirectory, env, context.Log);
-        return new RunningResource
-        {
-            Exited = process.Exited,
-            ProcessId = process.Id,
-            StopAsync = () => process.StopAsync(context.Options.StopTimeout),
-            HealthCheck = Probes.For(this),
-            Environment = env,
-            FailureHint = process.FailureHint,
-        };
+        return RunningResource.ForProcess(this, process, context, env);
     }
 
     /// <summary>node_modules is missing, or older than package-lock.json.</summary>
