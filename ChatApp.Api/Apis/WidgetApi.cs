@@ -1,5 +1,4 @@
 using ChatApp.Api.Auth;
-using Microsoft.AspNetCore.Authentication;
 using ChatApp.Api.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -37,9 +36,9 @@ public static class WidgetApi
     private static async Task<Created<WidgetSessionDto>> Start(
         StartConversationRequest? request, HttpContext context, WidgetService widget, CancellationToken ct)
     {
-        // An anonymous call may still carry the widget's visitor token: then it is the same visitor again.
-        var auth = await context.AuthenticateAsync();
-        Guid? returning = auth.Succeeded && auth.Principal.IsInRole(Roles.Visitor) ? Caller.From(auth.Principal).Id : null;
+        // An anonymous call may still carry the widget's visitor token (the authentication middleware has read it):
+        // then it is the same visitor again.
+        Guid? returning = context.User.IsInRole(Roles.Visitor) ? Caller.From(context.User).Id : null;
         var session = await widget.StartAsync(returning, request ?? new(null, null, null),
             context.Request.Headers[HeaderNames.UserAgent].ToString(), ct);
         return TypedResults.Created($"/api/widget/conversations/{session.Conversation.Id}", session);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using ChatApp.Api.Auth;
 using ChatApp.Api.Data;
@@ -18,6 +19,7 @@ public class ChatHub(
     ConversationService conversations, ChatDbContext db, StaffConnections staff, IOptions<ChatHubOptions> options) : Hub<IChatClient>
 {
     private const string SendLimiterKey = "send-limiter";
+    private const string JoinedKey = "joined-conversations";
 
     private Caller Caller => Caller.From(Context.User!);
 
@@ -43,6 +45,8 @@ public class ChatHub(
             {
                 await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(id));
             }
+            // Several calls of one connection may run at once (MaxParallelInvocationsPerClient).
+            Context.Items[JoinedKey] = new ConcurrentDictionary<Guid, byte>(own.Select(id => KeyValuePair.Create(id, (byte)0)));
         }
         else
         {
@@ -84,7 +88,7 @@ public class ChatHub(
             caller, conversationId, new SendMessageRequest(clientMessageId, body, attachmentId), Context.ConnectionAborted);
         // SignalR's span of this hub call gets the ids too, so a message's trace can be found by them.
         System.Diagnostics.Activity.Current?.SetTag("chat.conversation.id", conversationId).SetTag("chat.message.id", message.Id);
-        if (caller.IsVisitor)
+        if (caller.IsVisitor && Context.Items[JoinedKey] is ConcurrentDictionary<Guid, byte> joined && joined.TryAdd(conversationId, 0))
         {
             // A visitor that started a conversation after connecting was not joined on connect.
             await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversationId));
