@@ -45,7 +45,7 @@ public static class Extensions
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         // With nowhere to export to, collecting spans, logs and metrics only costs CPU on every request and message.
-        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!builder.IsOtlpExporterConfigured())
         {
             return builder;
         }
@@ -80,6 +80,10 @@ public static class Extensions
             .UseOtlpExporter();
         return builder;
     }
+
+    /// <summary>Whether telemetry is exported (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set); when not, nothing is collected.</summary>
+    public static bool IsOtlpExporterConfigured(this IHostApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     /// <summary>Adds the liveness check; services add their own readiness checks (the database) with <see cref="ReadyTag"/>.</summary>
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

@@ -9,6 +9,6 @@ public class DesignTimeChatDbContextFactory : IDesignTimeDbContextFactory<ChatDb
     public ChatDbContext CreateDbContext(string[] args) => new(
         new DbContextOptionsBuilder<ChatDbContext>()
             .UseNpgsql("Host=localhost;Database=chatdb")
-            .UseSnakeCaseNamingConvention()
+            .UseChatConventions()
             .Options);
 }

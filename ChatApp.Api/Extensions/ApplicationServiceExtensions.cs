@@ -11,38 +11,18 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ChatApp.Api.Extensions;
 
 public static class ApplicationServiceExtensions
 {
-    public const string ConnectionStringName = "chatdb";
-
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
 
-        var connectionString = configuration.GetConnectionString(ConnectionStringName)
-            ?? throw new InvalidOperationException(
-                $"No connection string '{ConnectionStringName}'. Set ConnectionStrings__{ConnectionStringName} (the AppHost does this for you).");
-        // One data source (connection pool) for EF Core and the message writer's batched inserts.
-        services.AddSingleton(_ =>
-        {
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
-            // Prepared statements save the server from planning the same queries (the batched insert above all)
-            // thousands of times a second. A connection string may still set its own value.
-            if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
-            {
-                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;
-            }
-            return dataSource.Build();
-        });
-        services.AddDbContextPool<ChatDbContext>((sp, options) => options
-            .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.EnableRetryOnFailure())
-            .UseSnakeCaseNamingConvention());
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Microsoft.Extensions.Hosting.Extensions.ReadyTag]);
+        builder.AddChatDbContext();
+        builder.AddChatDataSource();
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ConversationService>();

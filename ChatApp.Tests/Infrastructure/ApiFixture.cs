@@ -66,7 +66,7 @@ public sealed class ApiFixture : IAsyncLifetime
         new(ConnectionString, _uploads, port, settings);
 
     public ChatDbContext CreateDbContext() => new(
-        new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(ConnectionString).UseSnakeCaseNamingConvention().Options);
+        new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(ConnectionString).UseChatConventions().Options);
 
     /// <summary>Empties every table and the upload folder, and seeds the admin again, as the migration worker would.</summary>
     public async Task ResetAsync()

@@ -37,7 +37,7 @@ public class MigrationServiceTests
     }
 
     private static ChatDbContext Db(string connectionString) => new(
-        new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
+        new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(connectionString).UseChatConventions().Options);
 
     [Fact]
     public async Task Worker_MigratesAndSeedsAdmin_AndASecondRunChangesNothing()
