@@ -32,8 +32,6 @@ public static class ApplicationServiceExtensions
         services.AddScoped<UploadService>();
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
         services.AddSingleton<PreviewBroadcaster>();
-        services.AddSingleton<StaffConnections>();
-        services.AddSingleton<IStaffSessions>(sp => sp.GetRequiredService<StaffConnections>());
         services.AddHostedService(sp => sp.GetRequiredService<PreviewBroadcaster>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
@@ -58,7 +56,8 @@ public static class ApplicationServiceExtensions
                 options.MaximumParallelInvocationsPerClient = hubOptions.MaxParallelInvocationsPerClient;
                 options.AddFilter<HubErrorFilter>();
             })
-            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .AddScaleOut(builder);
         return builder;
     }
 
