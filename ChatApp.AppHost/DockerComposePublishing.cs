@@ -338,6 +338,7 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         ParameterResource parameter => Variable(EnvName(parameter.Name), parameter.Secret, $"Parameter {parameter.Name}",
             parameter.Secret ? null : SafeValue(parameter)),
         ConnectionStringReference { Resource: PostgresDatabaseResource database } => DatabaseConnectionString(database),
+        ConnectionStringReference { Resource: RedisResource redis } => $"{redis.Name}:6379,password={Render(redis.PasswordParameter!)}",
         ConnectionStringReference reference => Render(reference.Resource.ConnectionStringExpression),
         // No certificates in compose: HTTPS endpoints do not exist there.
         EndpointReference { Scheme: "https" } => null,
@@ -346,6 +347,7 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         {
             EndpointProperty.Url => $"{expression.Endpoint.Scheme}://{expression.Endpoint.Resource.Name}:{EndpointPort(expression.Endpoint)}",
             EndpointProperty.Host or EndpointProperty.IPV4Host => expression.Endpoint.Resource.Name,
+            EndpointProperty.HostAndPort => $"{expression.Endpoint.Resource.Name}:{EndpointPort(expression.Endpoint)}",
             EndpointProperty.Port or EndpointProperty.TargetPort => EndpointPort(expression.Endpoint),
             EndpointProperty.Scheme => expression.Endpoint.Scheme,
             _ => null,
