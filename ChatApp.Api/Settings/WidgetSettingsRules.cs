@@ -64,7 +64,9 @@ public static partial class WidgetSettingsRules
         settings.DefaultLanguage = language!;
         settings.BusinessHoursEnabled = request.BusinessHours!.Enabled;
         settings.TimeZone = request.BusinessHours.TimeZone.Trim();
-        settings.BusinessHours = hours!;
+        // Changed in place: EF Core tracks the loaded owned collection itself.
+        settings.BusinessHours.Clear();
+        settings.BusinessHours.AddRange(hours!);
     }
 
     public static BusinessHoursDto ToDto(WidgetSettings s) => new(s.BusinessHoursEnabled, s.TimeZone,

@@ -26,7 +26,7 @@ public class WidgetSettingsService(
     ChatDbContext db, IMemoryCache cache, AvailabilityService availability, IOptions<UploadOptions> uploads, TimeProvider time)
 {
     public static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(5);
-    private const string CacheKey = "widget-settings";
+    public const string CacheKey = "widget-settings";
 
     public async Task<WidgetSettingsSnapshot> GetAsync(CancellationToken ct = default)
     {
@@ -83,7 +83,12 @@ public class WidgetSettingsService(
         {
             return settings;
         }
-        var created = new WidgetSettings { IdentitySecret = NewSecret(), UpdatedAt = time.GetUtcNow() };
+        var created = new WidgetSettings
+        {
+            IdentitySecret = NewSecret(),
+            BusinessHours = WidgetSettings.DefaultHours(),
+            UpdatedAt = time.GetUtcNow(),
+        };
         db.WidgetSettings.Add(created);
         try
         {
@@ -97,7 +102,8 @@ public class WidgetSettingsService(
         }
         finally
         {
-            db.Entry(created).State = EntityState.Detached;
+            // Callers that change the settings load them again, tracked (with their owned business hours).
+            db.ChangeTracker.Clear();
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatApp.Tests.Infrastructure;
@@ -53,5 +54,13 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TestOperatorAvailability>();
+            services.AddSingleton<ChatApp.Api.Settings.IOperatorAvailability>(sp => sp.GetRequiredService<TestOperatorAvailability>());
+        });
     }
+
+    /// <summary>Whether operators count as online; see <see cref="TestOperatorAvailability"/>.</summary>
+    public TestOperatorAvailability OperatorAvailability => Services.GetRequiredService<TestOperatorAvailability>();
 }

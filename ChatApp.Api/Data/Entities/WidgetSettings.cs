@@ -46,7 +46,8 @@ public class WidgetSettings
     /// <summary>IANA time zone of <see cref="BusinessHours"/>, e.g. <c>Europe/Paris</c>.</summary>
     public string TimeZone { get; set; } = "UTC";
 
-    public List<BusinessHoursInterval> BusinessHours { get; set; } = DefaultHours();
+    /// <summary>Starts empty: EF Core adds the stored openings to it when it loads the row (new rows get <see cref="DefaultHours"/>).</summary>
+    public List<BusinessHoursInterval> BusinessHours { get; set; } = [];
 
     /// <summary>
     /// HMAC-SHA256 key with which the site signs a signed-in customer's identifier (identity verification). Shown to
