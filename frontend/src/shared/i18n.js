@@ -47,15 +47,18 @@ export function pickLanguage(setting, browserLanguages = globalThis.navigator?.l
 }
 
 const loaded = new Set(['en'])
+let latest = 0
 
-/** Loads a language's messages (once) and switches to it. */
+/** Loads a language's messages (once) and switches to it; when called again meanwhile, the last call wins. */
 export async function setLanguage(lang) {
   if (!LANGUAGES.includes(lang)) lang = 'en'
+  const call = ++latest
   if (!loaded.has(lang)) {
     const modules = await Promise.all((loaders[lang] ?? []).map((load) => load()))
     for (const m of modules) i18n.global.mergeLocaleMessage(lang, m.default ?? m)
     loaded.add(lang)
   }
+  if (call !== latest) return currentLanguage()
   i18n.global.locale.value = lang
   if (globalThis.document) document.documentElement.lang = lang
   return lang
