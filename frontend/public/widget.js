@@ -40,6 +40,8 @@
   var pending = []
   var listeners = {}
   var baseTitle = document.title
+  // The widget cannot tell a phone from its own (narrow) frame: the loader tells it.
+  var phone = window.matchMedia ? window.matchMedia('(max-width: 480px)') : { matches: false }
 
   var style = document.createElement('style')
   style.textContent =
@@ -149,7 +151,7 @@
     open = value
     if (open) setUnread(0)
     render()
-    post({ type: 'state', open: open })
+    post({ type: 'state', open: open, phone: phone.matches })
     emit(open ? 'open' : 'close')
     if (open) {
       try { frame.focus() } catch (e) { /* focus is a nicety */ }
@@ -167,7 +169,7 @@
       ready = true
       var queued = pending
       pending = []
-      post({ type: 'state', open: open })
+      post({ type: 'state', open: open, phone: phone.matches })
       for (var i = 0; i < queued.length; i++) post(queued[i])
       emit('ready')
     } else if (data.type === 'close') setOpen(false)
@@ -182,6 +184,9 @@
     }
   })
   document.addEventListener('visibilitychange', renderTitle)
+  if (phone.addEventListener) {
+    phone.addEventListener('change', function () { post({ type: 'state', open: open, phone: phone.matches }) })
+  }
 
   layout()
   root.appendChild(frame)
