@@ -236,9 +236,22 @@ public class VisitorBrowserTests(ApiFixture api, BrowserFixture browser, ITestOu
             var expected = await french.EvaluateAsync<string>("iso => new Date(iso).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' })", time);
             await Expect(sent.Locator("time")).ToHaveTextAsync(expected);
 
-            var adminFr = await SignInAsync(api.Admin, locale: "fr-FR");
+            var adminFr = await NewPageAsync(locale: "fr-FR");
+            await adminFr.GotoAsync(_frontend.Url("/admin/login"));
+            await Expect(adminFr.GetByRole(AriaRole.Heading, new() { Name = "Connexion à ChatApp" })).ToBeVisibleAsync();
+            await adminFr.GetByRole(AriaRole.Textbox, new() { Name = "E-mail" }).FillAsync(api.Admin.Email);
+            await adminFr.GetByLabel("Mot de passe").FillAsync(api.Admin.Password);
+            await adminFr.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+            await Expect(adminFr.GetByRole(AriaRole.Tablist, new() { Name = "Filtres des conversations" }).GetByRole(AriaRole.Tab, new() { Name = "Non attribuées" })).ToBeVisibleAsync();
             await Expect(adminFr.GetByRole(AriaRole.Navigation, new() { Name = "Principal" }).GetByRole(AriaRole.Link, new() { Name = "Boîte de réception" })).ToBeVisibleAsync();
-            await Expect(adminFr.GetByRole(AriaRole.Button, new() { Name = "Se déconnecter" })).ToBeVisibleAsync();
+            // The French visitor's conversation, in the French admin.
+            await adminFr.GetByRole(AriaRole.Link, new() { Name = "Amélie" }).ClickAsync();
+            await Expect(adminFr.GetByRole(AriaRole.Complementary, new() { Name = "Détails du visiteur" })).ToContainTextAsync("Navigateur");
+            // The admin may choose English instead; the choice stays in this browser.
+            await adminFr.GetByRole(AriaRole.Combobox, new() { Name = "Langue" }).SelectOptionAsync("en");
+            await Expect(adminFr.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+            await adminFr.ReloadAsync();
+            await Expect(adminFr.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
 
             // An admin sets French for everyone: an English browser gets French too.
             using (var admin = api.Client(api.Admin.Token))
