@@ -20,6 +20,9 @@ public static class WidgetApi
             .WithSummary("Starts a conversation and returns a visitor token; with a visitor token, the same visitor starts another.");
 
         var visitor = group.MapGroup("/").RequireAuthorization(Policies.Visitor);
+        visitor.MapGet("/", List)
+            .WithName("ListWidgetConversations")
+            .WithSummary("The visitor's conversations, newest first (at most 50): a verified customer's from every device.");
         visitor.MapGet("/current", Current)
             .WithName("ResumeWidgetConversation")
             .WithSummary("The visitor's latest conversation, with a fresh visitor token.");
@@ -73,6 +76,9 @@ public static class WidgetApi
     private static async Task<Ok<IReadOnlyList<MessageDto>>> Messages(
         Guid id, HttpContext context, ConversationService conversations, CancellationToken ct, long after = 0, int limit = 100) =>
         TypedResults.Ok(await conversations.GetMessagesAfterAsync(Caller.From(context.User), id, after, limit, ct));
+
+    private static async Task<Ok<IReadOnlyList<ConversationSummaryDto>>> List(HttpContext context, WidgetService widget, CancellationToken ct) =>
+        TypedResults.Ok(await widget.ListAsync(Caller.From(context.User).Id, ct));
 
     private static async Task<Ok<ConversationDto>> Rate(
         Guid id, RateConversationRequest request, HttpContext context, RatingService ratings, CancellationToken ct) =>

@@ -108,6 +108,20 @@ public class WidgetService(
         return new WidgetSessionDto(tokens.ForVisitor(visitor).Token, visitor.Id, conversation.ToDto());
     }
 
+    public const int MaxListedConversations = 50;
+
+    /// <summary>The visitor's conversations, newest first (a verified customer's from every device).</summary>
+    public async Task<IReadOnlyList<ConversationSummaryDto>> ListAsync(Guid visitorId, CancellationToken ct = default)
+    {
+        var conversations = await db.Conversations.AsNoTracking()
+            .Include(c => c.AssignedUser)
+            .Where(c => c.VisitorId == visitorId)
+            .OrderByDescending(c => c.CreatedAt)
+            .Take(MaxListedConversations)
+            .ToListAsync(ct);
+        return [.. conversations.Select(c => c.ToSummary())];
+    }
+
     /// <summary>
     /// The pre-chat fields the admins made required; when the team is away, an e-mail address (to answer to) and the
     /// message are required too.

@@ -143,6 +143,16 @@ public class VisitorBrowserTests(ApiFixture api, BrowserFixture browser, ITestOu
             await Expect(visitor.GetByText("You rated this conversation 4 out of 5.")).ToBeVisibleAsync();
             await Expect(rating).ToHaveCountAsync(0);
 
+            // A new conversation; the rated one stays reachable, with its transcript.
+            await visitor.GetByRole(AriaRole.Button, new() { Name = "Start a new conversation" }).ClickAsync();
+            await Expect(visitor.GetByRole(AriaRole.Textbox, new() { Name = "Message" })).ToBeEditableAsync();
+            await visitor.GetByRole(AriaRole.Button, new() { Name = "Earlier conversations" }).ClickAsync();
+            var earlier = visitor.GetByRole(AriaRole.List, new() { Name = "Earlier conversations" }).GetByRole(AriaRole.Listitem);
+            await Expect(earlier).ToHaveCountAsync(1);
+            await Expect(earlier).ToContainTextAsync("Thanks for the help");
+            var old = await DownloadTextAsync(visitor, earlier.GetByRole(AriaRole.Button));
+            Assert.Contains("Rating: 4/5 \"Quick and friendly\"", old);
+
             var admin = await SignInAsync(operatorUser);
             await admin.GetByRole(AriaRole.Tab, new() { Name = "Closed" }).ClickAsync();
             await admin.GetByRole(AriaRole.Link, new() { Name = "Rita Rater" }).ClickAsync();

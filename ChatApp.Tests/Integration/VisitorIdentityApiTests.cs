@@ -47,6 +47,17 @@ public class VisitorIdentityApiTests(ApiFixture api) : IAsyncLifetime
         Assert.Equal(laptop.Conversation.Id, current.Conversation.Id);
         var history = await (await phone.GetAsync($"/api/widget/conversations/{laptop.Conversation.Id}/messages")).ReadAsync<List<MessageDto>>();
         Assert.Equal(["Question from my laptop"], history.Select(m => m.Body));
+
+        // A second conversation started on the phone: both devices list both, newest first.
+        var second = await (await phone.PostAsJsonAsync("/api/widget/conversations", new StartConversationRequest(null, null, null))).ReadAsync<WidgetSessionDto>();
+        using var laptopAgain = api.Client(onLaptop.VisitorToken);
+        var listed = await (await laptopAgain.GetAsync("/api/widget/conversations")).ReadAsync<List<ConversationSummaryDto>>();
+        Assert.Equal([second.Conversation.Id, laptop.Conversation.Id], listed.Select(c => c.Id));
+        // Nobody else's.
+        var stranger = await api.StartWidgetAsync("Stranger");
+        using var strangerClient = api.Client(stranger.VisitorToken);
+        var strangers = await (await strangerClient.GetAsync("/api/widget/conversations")).ReadAsync<List<ConversationSummaryDto>>();
+        Assert.Equal([stranger.Conversation.Id], strangers.Select(c => c.Id));
     }
 
     [Fact]

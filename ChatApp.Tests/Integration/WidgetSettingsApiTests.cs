@@ -184,6 +184,7 @@ public class WidgetSettingsApiTests(ApiFixture api) : IAsyncLifetime
             ("/api/settings/widget", "get", "GetWidgetSettings"),
             ("/api/settings/widget", "put", "UpdateWidgetSettings"),
             ("/api/settings/widget/identity-secret", "post", "RotateIdentitySecret"),
+            ("/api/widget/conversations", "get", "ListWidgetConversations"),
             ("/api/widget/conversations/{id}/rating", "post", "RateWidgetConversation"),
             ("/api/widget/conversations/{id}/transcript", "get", "GetWidgetTranscript"),
             ("/api/conversations/{id}/transcript", "get", "GetConversationTranscript"),

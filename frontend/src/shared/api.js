@@ -128,6 +128,8 @@ export function createApiClient(options = {}) {
     },
     widget: {
       settings: () => request('GET', '/api/widget/settings', { auth: false }),
+      /** The visitor's conversations, newest first. */
+      list: () => request('GET', '/api/widget/conversations'),
       /** @param {{ identifier: string, identifierHash: string, name?: string, email?: string }} user */
       identify: (user) => request('POST', '/api/widget/identity', { body: user }),
       rate: (conversationId, rating) =>
