@@ -54,13 +54,9 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureTestServices(services =>
-        {
-            services.AddSingleton<TestOperatorAvailability>();
-            services.AddSingleton<ChatApp.Api.Settings.IOperatorAvailability>(sp => sp.GetRequiredService<TestOperatorAvailability>());
-        });
+        builder.ConfigureTestServices(TestOperatorAvailability.Install);
     }
 
-    /// <summary>Whether operators count as online; see <see cref="TestOperatorAvailability"/>.</summary>
-    public TestOperatorAvailability OperatorAvailability => Services.GetRequiredService<TestOperatorAvailability>();
+    /// <summary>Whether operators count as online; see <see cref="OperatorAvailabilitySwitch"/>.</summary>
+    public OperatorAvailabilitySwitch OperatorAvailability => Services.GetRequiredService<OperatorAvailabilitySwitch>();
 }
