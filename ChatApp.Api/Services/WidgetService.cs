@@ -20,17 +20,14 @@ public class WidgetService(
     public const int MaxEmailLength = 320;
     public const int MaxPageUrlLength = 2048;
     public const int MaxUserAgentLength = 512;
+    public const int MaxListedConversations = 50;
 
     /// <summary>Starts a conversation; <paramref name="returningVisitorId"/> is set when the widget already holds a visitor token.</summary>
     public async Task<WidgetSessionDto> StartAsync(
         Guid? returningVisitorId, StartConversationRequest request, string? userAgent, CancellationToken ct = default)
     {
         var name = Optional(request.Name, "name", MaxNameLength);
-        var email = Optional(request.Email, "email", MaxEmailLength);
-        if (email is not null && !MailAddress.TryCreate(email, out _))
-        {
-            throw ChatException.Invalid("email", "That e-mail address does not look right.");
-        }
+        var email = OptionalEmail(request.Email);
         var pageUrl = Optional(request.PageUrl, "pageUrl", MaxPageUrlLength);
         if (pageUrl is not null && !(Uri.TryCreate(pageUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
@@ -108,8 +105,6 @@ public class WidgetService(
         return new WidgetSessionDto(tokens.ForVisitor(visitor).Token, visitor.Id, conversation.ToDto());
     }
 
-    public const int MaxListedConversations = 50;
-
     /// <summary>The visitor's conversations, newest first (a verified customer's from every device).</summary>
     public async Task<IReadOnlyList<ConversationSummaryDto>> ListAsync(Guid visitorId, CancellationToken ct = default)
     {
@@ -167,11 +162,7 @@ public class WidgetService(
                 "The identity could not be verified: identifierHash must be the hex HMAC-SHA256 of the identifier with the identity secret.");
         }
         var name = Optional(request.Name, "name", MaxNameLength);
-        var email = Optional(request.Email, "email", MaxEmailLength);
-        if (email is not null && !MailAddress.TryCreate(email, out _))
-        {
-            throw ChatException.Invalid("email", "That e-mail address does not look right.");
-        }
+        var email = OptionalEmail(request.Email);
 
         try
         {
@@ -214,6 +205,13 @@ public class WidgetService(
             await transaction.CommitAsync(ct);
             return new WidgetIdentityDto(tokens.ForVisitor(identified).Token, identified.Id);
         });
+
+    private static string? OptionalEmail(string? value)
+    {
+        var email = Optional(value, "email", MaxEmailLength);
+        return email is null || MailAddress.TryCreate(email, out _) ? email
+            : throw ChatException.Invalid("email", "That e-mail address does not look right.");
+    }
 
     private static string? Optional(string? value, string field, int maxLength)
     {
