@@ -25,7 +25,7 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IH
         if (file.Length > maxBytes)
         {
             throw new ChatException(ChatError.TooLarge,
-                $"The file is {file.Length / 1024.0 / 1024.0:0.#} MB; the limit is {maxBytes / 1024.0 / 1024.0:0.#} MB.");
+                $"The file is {UploadRules.Size(file.Length)}, over the limit. {UploadRules.Text(maxBytes)}");
         }
 
         var header = new byte[FileTypeDetector.HeaderLength];
@@ -37,7 +37,7 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IH
         var originalName = SafeOriginalName(file.FileName);
         var type = FileTypeDetector.Detect(header.AsSpan(0, read), originalName)
             ?? throw new ChatException(ChatError.UnsupportedType,
-                $"This kind of file cannot be sent. Allowed: {string.Join(", ", FileTypeDetector.AllowedDescription)}.");
+                $"This kind of file cannot be sent. {UploadRules.Text(maxBytes)}");
 
         var storedName = $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}{type.Extension}";
         Directory.CreateDirectory(StorageDirectory);

@@ -61,9 +61,10 @@ public class AppGraphTests(AppHostFixture fixture)
         var frontend = App.GetEndpoint(AppResources.Frontend);
         using var http = new HttpClient { BaseAddress = frontend };
 
-        // REST through the Vite proxy: a visitor starts a conversation, the seeded admin signs in.
+        // REST through the Vite proxy: a visitor starts a conversation, the seeded admin signs in. With an e-mail and a
+        // first message, the start is accepted whether an operator is online or not.
         var session = await (await http.PostAsJsonAsync("/api/widget/conversations",
-            new StartConversationRequest("Vera", null, null), TestJson.Options)).ReadAsync<WidgetSessionDto>();
+            new StartConversationRequest("Vera", "vera@example.com", null, "Hi, is anyone there?"), TestJson.Options)).ReadAsync<WidgetSessionDto>();
         var login = await (await http.PostAsJsonAsync("/api/auth/login",
             new LoginRequest(fixture.Host.AdminEmail, fixture.Host.AdminPassword), TestJson.Options)).ReadAsync<LoginResult>();
 

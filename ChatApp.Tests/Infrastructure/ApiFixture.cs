@@ -7,7 +7,9 @@ using ChatApp.Api.Data.Entities;
 using ChatApp.Api.Services;
 using ChatApp.MigrationService;
 using Microsoft.AspNetCore.SignalR.Client;
+using ChatApp.Api.Settings;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -80,6 +82,9 @@ public sealed class ApiFixture : IAsyncLifetime
             await connection.OpenAsync();
             await _respawner.ResetAsync(connection);
         }
+        // The API keeps the widget settings for a few seconds: forget the ones of the test before.
+        Factory.Services.GetRequiredService<IMemoryCache>().Remove(WidgetSettingsService.CacheKey);
+        Factory.OperatorAvailability.Forced = true;
         await using (var db = CreateDbContext())
         {
             await MigrationWorker.SeedAdminAsync(db,

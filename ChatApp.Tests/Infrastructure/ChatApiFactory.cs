@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatApp.Tests.Infrastructure;
@@ -53,5 +54,9 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(TestOperatorAvailability.Install);
     }
+
+    /// <summary>Whether operators count as online; see <see cref="OperatorAvailabilitySwitch"/>.</summary>
+    public OperatorAvailabilitySwitch OperatorAvailability => Services.GetRequiredService<OperatorAvailabilitySwitch>();
 }
