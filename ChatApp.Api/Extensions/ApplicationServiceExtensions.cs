@@ -10,6 +10,7 @@ using ChatApp.Api.Uploads;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ChatApp.Api.Extensions;
@@ -23,6 +24,16 @@ public static class ApplicationServiceExtensions
 
         builder.AddChatDbContext();
         builder.AddChatDataSource();
+        services.AddSingleton<WriteHealth>();
+        services.AddHealthChecks().AddCheck<WriteHealth>("writes");
+        services.Configure<HealthCheckServiceOptions>(options =>
+        {
+            // /health answers within 2 s even when the database does not: a check that has not answered by then failed.
+            foreach (var check in options.Registrations)
+            {
+                check.Timeout = TimeSpan.FromSeconds(1.5);
+            }
+        });
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ConversationService>();
