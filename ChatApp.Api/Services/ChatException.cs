@@ -37,13 +37,15 @@ public class ChatException(ChatError error, string message, IDictionary<string, 
 
     /// <summary>A limit was hit; <paramref name="message"/> says what, this adds when to try again.</summary>
     public static ChatException TooManyRequests(string message, TimeSpan retryAfter) =>
-        new(ChatError.TooManyRequests, $"{message} Try again in {Seconds(retryAfter)} seconds.") { RetryAfter = RoundUp(retryAfter) };
+        new(ChatError.TooManyRequests, $"{message} Try again in {InSeconds(retryAfter)}.") { RetryAfter = RoundUp(retryAfter) };
 
     public static ChatException Unavailable(string message, TimeSpan retryAfter, Exception? cause = null) =>
-        new(ChatError.Unavailable, $"{message} Try again in {Seconds(retryAfter)} seconds.", inner: cause) { RetryAfter = RoundUp(retryAfter) };
+        new(ChatError.Unavailable, $"{message} Try again in {InSeconds(retryAfter)}.", inner: cause) { RetryAfter = RoundUp(retryAfter) };
 
     /// <summary>Whole seconds, at least one: what Retry-After carries and what people read.</summary>
     public static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
+    private static string InSeconds(TimeSpan wait) => Seconds(wait) == 1 ? "1 second" : $"{Seconds(wait)} seconds";
 
     private static TimeSpan RoundUp(TimeSpan wait) => TimeSpan.FromSeconds(Seconds(wait));
 }

@@ -18,13 +18,13 @@ public class WidgetService(ChatDbContext db, TokenService tokens, IChatNotifier 
     public async Task<WidgetSessionDto> StartAsync(
         Guid? returningVisitorId, StartConversationRequest request, string? userAgent, CancellationToken ct = default)
     {
-        var name = Optional(request.Name, "name", MaxNameLength);
-        var email = Optional(request.Email, "email", MaxEmailLength);
+        var name = TextRules.OptionalName(request.Name, "name", "name", MaxNameLength);
+        var email = TextRules.Optional(request.Email, "email", "e-mail address", MaxEmailLength);
         if (email is not null && !MailAddress.TryCreate(email, out _))
         {
             throw ChatException.Invalid("email", "That e-mail address does not look right.");
         }
-        var pageUrl = Optional(request.PageUrl, "pageUrl", MaxPageUrlLength);
+        var pageUrl = TextRules.Optional(request.PageUrl, "pageUrl", "page URL", MaxPageUrlLength);
         if (pageUrl is not null && !(Uri.TryCreate(pageUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
             throw ChatException.Invalid("pageUrl", "The page URL must be an absolute http or https URL.");
@@ -47,7 +47,7 @@ public class WidgetService(ChatDbContext db, TokenService tokens, IChatNotifier 
             VisitorName = visitor.Name,
             VisitorEmail = visitor.Email,
             PageUrl = pageUrl,
-            UserAgent = userAgent is { Length: > MaxUserAgentLength } ? userAgent[..MaxUserAgentLength] : userAgent,
+            UserAgent = string.IsNullOrEmpty(userAgent) ? null : TextRules.Truncate(TextRules.Storable(userAgent), MaxUserAgentLength),
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -78,16 +78,5 @@ public class WidgetService(ChatDbContext db, TokenService tokens, IChatNotifier 
         visitor.LastSeenAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         return new WidgetSessionDto(tokens.ForVisitor(visitor).Token, visitor.Id, conversation.ToDto());
-    }
-
-    private static string? Optional(string? value, string field, int maxLength)
-    {
-        var trimmed = value?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-        return trimmed.Length <= maxLength ? trimmed
-            : throw ChatException.Invalid(field, $"The {field} may be at most {maxLength} characters.");
     }
 }

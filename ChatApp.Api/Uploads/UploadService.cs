@@ -9,6 +9,9 @@ namespace ChatApp.Api.Uploads;
 
 public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IHostEnvironment environment, TimeProvider time)
 {
+    /// <summary>The length of the attachments' original_name column.</summary>
+    public const int MaxFileNameLength = 255;
+
     public string StorageDirectory => Path.GetFullPath(options.Value.Directory, environment.ContentRootPath);
 
     public async Task<AttachmentDto> SaveAsync(Caller caller, IFormFile? file, CancellationToken ct = default)
@@ -34,7 +37,7 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IH
         {
             read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, ct);
         }
-        var originalName = SafeOriginalName(file.FileName);
+        var originalName = TextRules.FileName(file.FileName, MaxFileNameLength);
         var type = FileTypeDetector.Detect(header.AsSpan(0, read), originalName)
             ?? throw new ChatException(ChatError.UnsupportedType,
                 $"This kind of file cannot be sent. Allowed: {string.Join(", ", FileTypeDetector.AllowedDescription)}.");
@@ -92,13 +95,5 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IH
         }
         var path = Path.Combine(StorageDirectory, attachment.StoredName);
         return File.Exists(path) ? (path, attachment) : null;
-    }
-
-    private static string SafeOriginalName(string? name)
-    {
-        var fileName = Path.GetFileName(name ?? "");
-        fileName = new string([.. fileName.Where(c => !char.IsControl(c))]).Trim();
-        if (fileName.Length == 0) fileName = "file";
-        return fileName.Length <= 255 ? fileName : fileName[^255..];
     }
 }
