@@ -60,7 +60,7 @@ public static class ApplicationServiceExtensions
         services.AddChatAuthentication(configuration);
         services.AddChatRateLimiting();
 
-        services.AddChatForwardedHeaders(configuration);
+        services.AddChatForwardedHeaders();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.AddDetail);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -116,12 +116,12 @@ public static class ApplicationServiceExtensions
     /// <c>ForwardedHeaders:KnownProxies</c> (addresses) and <c>ForwardedHeaders:KnownNetworks</c> (CIDR ranges); with
     /// neither set, they are ignored, so nobody can pick the address the per-IP limits see.
     /// </summary>
-    private static IServiceCollection AddChatForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
+    private static IServiceCollection AddChatForwardedHeaders(this IServiceCollection services)
     {
-        var proxies = ListSetting(configuration, "ForwardedHeaders:KnownProxies");
-        var networks = ListSetting(configuration, "ForwardedHeaders:KnownNetworks");
-        services.Configure<ForwardedHeadersOptions>(options =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, configuration) =>
         {
+            var proxies = ListSetting(configuration, "ForwardedHeaders:KnownProxies");
+            var networks = ListSetting(configuration, "ForwardedHeaders:KnownNetworks");
             // With both lists empty the middleware would trust every peer: then it reads no header at all.
             options.ForwardedHeaders = proxies.Length + networks.Length == 0 ? ForwardedHeaders.None
                 : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -146,7 +146,7 @@ public static class ApplicationServiceExtensions
     private static string[] ListSetting(IConfiguration configuration, string key)
     {
         var section = configuration.GetSection(key);
-        var values = section.Value is { } single ? [single] : section.GetChildren().Select(c => c.Value ?? "");
+        var values = string.IsNullOrEmpty(section.Value) ? section.GetChildren().Select(c => c.Value ?? "") : [section.Value];
         return [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
     }
 
