@@ -35,7 +35,7 @@ public static class ApplicationServiceExtensions
             // /health answers within 2 s even when the database does not: a check that has not answered by then failed.
             foreach (var check in options.Registrations)
             {
-                check.Timeout = TimeSpan.FromSeconds(1.5);
+                check.Timeout = TimeSpan.FromSeconds(1);
             }
         });
 
@@ -72,9 +72,8 @@ public static class ApplicationServiceExtensions
             {
                 options.MaximumReceiveMessageSize = hubOptions.MaximumReceiveMessageSize;
                 options.MaximumParallelInvocationsPerClient = hubOptions.MaxParallelInvocationsPerClient;
-                // HubErrorFilter makes every error a readable HubException, and ArgumentCheckingHubProtocol explains
-                // argument errors: with both, detailed errors carry only messages meant for people.
-                options.EnableDetailedErrors = true;
+                // No detailed errors: SignalR passes a HubException's message on by itself, and HubErrorFilter turns
+                // every error into one (ArgumentCheckingHubProtocol does for argument errors).
                 options.AddFilter<HubErrorFilter>();
             })
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));

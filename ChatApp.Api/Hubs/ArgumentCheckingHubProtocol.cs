@@ -13,7 +13,8 @@ namespace ChatApp.Api.Hubs;
 /// <summary>
 /// SignalR's JSON protocol, except that a call whose arguments do not bind (a number where a GUID belongs, two
 /// arguments where four are expected) is refused with a message that names the argument and what it must be, instead
-/// of "Failed to invoke 'X' due to an error on the server". Nothing of the server's internals is in it.
+/// of only "Failed to invoke 'X' due to an error on the server" (SignalR appends a HubException's message to that,
+/// and nothing else). Nothing of the server's internals is in it.
 /// </summary>
 public sealed class ArgumentCheckingHubProtocol(IOptions<JsonHubProtocolOptions> options) : IHubProtocol
 {
@@ -39,7 +40,7 @@ public sealed class ArgumentCheckingHubProtocol(IOptions<JsonHubProtocolOptions>
             var frame = before.Slice(0, before.Length - input.Length).ToArray();
             var explanation = Explain(frame, failure.Target);
             message = new InvocationBindingFailureMessage(failure.InvocationId, failure.Target,
-                ExceptionDispatchInfo.Capture(new InvalidDataException(explanation)));
+                ExceptionDispatchInfo.Capture(new HubException(explanation)));
         }
         return true;
     }

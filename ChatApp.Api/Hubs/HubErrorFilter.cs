@@ -6,8 +6,8 @@ namespace ChatApp.Api.Hubs;
 
 /// <summary>
 /// Gives hub callers the same readable refusals REST callers get as ProblemDetails. Every exception leaving the hub
-/// becomes a <see cref="HubException"/> with a message meant for a person (the hub sends detailed errors so that these,
-/// and argument errors, reach the client; nothing else does).
+/// becomes a <see cref="HubException"/> with a message meant for a person, the only kind of message SignalR passes on
+/// to clients (also when it closes a connection whose OnConnectedAsync failed).
 /// </summary>
 public class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
 {

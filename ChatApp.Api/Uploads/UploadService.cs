@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatApp.Api.Uploads;
 
-public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IHostEnvironment environment, TimeProvider time)
+public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IHostEnvironment environment, WriteHealth health, TimeProvider time)
 {
     /// <summary>The length of the attachments' original_name column.</summary>
     public const int MaxFileNameLength = 255;
@@ -75,7 +75,15 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IH
             };
             db.Attachments.Add(attachment);
             await db.SaveChangesAsync(ct);
+            health.Succeeded();
             return AttachmentDto.From(attachment);
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            File.Delete(path);
+            health.Failed("storing uploads: the disk is full");
+            throw new ChatException(ChatError.InsufficientStorage,
+                "The server has no room to store files right now, so retrying will not help yet. Send your message without the file, or try again later.", inner: ex);
         }
         catch
         {
@@ -84,6 +92,10 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IH
             throw;
         }
     }
+
+    /// <summary>ENOSPC and EDQUOT on Unix (the raw errno is the HResult), ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL on Windows.</summary>
+    private static bool IsDiskFull(IOException ex) =>
+        ex.HResult is 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
 
     /// <summary>The stored file and its row for a name from a URL, or null.</summary>
     public async Task<(string Path, Attachment Attachment)?> FindAsync(string storedName, CancellationToken ct = default)

@@ -37,11 +37,27 @@ public static class HubTestData
 }
 
 /// <summary>
-/// A loopback TCP proxy in front of the API that can cut every connection through it at once, the way a
-/// flaky network or a load balancer would, while the API itself keeps running.
+/// A loopback TCP proxy in front of the API (or the database) that can cut every connection through it at once, the
+/// way a flaky network or a load balancer would, while the server behind it keeps running; and that can black-hole
+/// new connections (accepted, never answered), as an unreachable host does.
 /// </summary>
 public sealed class DroppingProxy : IAsyncDisposable
 {
+    private volatile bool _blackHole;
+    private int _mostOpen;
+
+    /// <summary>The most connections that were open through the proxy at once.</summary>
+    public int MostOpen => Volatile.Read(ref _mostOpen);
+
+    /// <summary>Drops every open connection and leaves new ones hanging unanswered until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        _blackHole = true;
+        DropAll();
+    }
+
+    public void Restore() => _blackHole = false;
+
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _targetPort;
     private readonly CancellationTokenSource _stop = new();
@@ -98,6 +114,11 @@ public sealed class DroppingProxy : IAsyncDisposable
             {
                 return;
             }
+            if (_blackHole)
+            {
+                _ = HoldUnansweredAsync(inbound);
+                continue;
+            }
             var outbound = new TcpClient();
             try
             {
@@ -112,8 +133,28 @@ public sealed class DroppingProxy : IAsyncDisposable
             lock (_open)
             {
                 _open.Add((inbound, outbound));
+                _mostOpen = Math.Max(_mostOpen, _open.Count);
             }
             _ = PipeAsync(inbound, outbound);
+        }
+    }
+
+    private async Task HoldUnansweredAsync(TcpClient inbound)
+    {
+        using (inbound)
+        {
+            try
+            {
+                var buffer = new byte[4096];
+                var stream = inbound.GetStream();
+                while (_blackHole && await stream.ReadAsync(buffer, _stop.Token) > 0)
+                {
+                }
+            }
+            catch (Exception)
+            {
+                // Closed by the client or the proxy stopping.
+            }
         }
     }
 
