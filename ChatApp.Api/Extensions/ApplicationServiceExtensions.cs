@@ -38,6 +38,7 @@ public static class ApplicationServiceExtensions
                 check.Timeout = TimeSpan.FromSeconds(1);
             }
         });
+        services.AddHostedService<DatabaseWarmup>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ConversationService>();
