@@ -7,11 +7,16 @@ using Microsoft.AspNetCore.Mvc;
 namespace ChatApp.Api.Errors;
 
 /// <summary>Turns every exception that reaches the pipeline into a ProblemDetails a person can read.</summary>
-public class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger)
-    : IExceptionHandler
+public class ProblemDetailsExceptionHandler(
+    IProblemDetailsService problemDetails, WriteHealth writes, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        if (exception is Microsoft.EntityFrameworkCore.DbUpdateException && DatabaseFailures.IsUnavailable(exception))
+        {
+            // A save the database could not make (disk full, say): /health says Degraded until a write succeeds.
+            writes.Failed("saving changes");
+        }
         var problem = exception switch
         {
             ChatException chat => FromChatException(chat, context),
