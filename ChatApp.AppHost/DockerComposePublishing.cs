@@ -95,6 +95,7 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
             var service = resource switch
             {
                 PostgresServerResource postgres => Postgres(postgres, outputPath),
+                RedisResource redis => Redis(redis),
                 ProjectResource project => await ProjectAsync(project, outputPath, ct),
                 ViteAppResource vite => await FrontendAsync(vite, outputPath, ct),
                 _ => null,
@@ -171,6 +172,21 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         };
     }
 
+    private YamlMappingNode Redis(RedisResource redis)
+    {
+        var password = Variable(EnvName(redis.PasswordParameter!.Name), secret: true, "Password of Redis, the SignalR backplane between API replicas");
+        return new YamlMappingNode
+        {
+            { "image", $"docker.io/library/redis:{redis.Annotations.OfType<ContainerImageAnnotation>().Last().Tag}" },
+            { "restart", "unless-stopped" },
+            { "environment", new YamlMappingNode { { "REDIS_PASSWORD", password } } },
+            // Through the shell, so the password stays out of the container's command line; nothing is persisted.
+            { "entrypoint", Sequence("/bin/sh", "-c") },
+            { "command", Sequence("exec redis-server --requirepass \"$$REDIS_PASSWORD\" --save '' --appendonly no") },
+            { "healthcheck", HealthCheck(Sequence("CMD-SHELL", "redis-cli -a \"$$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG")) },
+        };
+    }
+
     private async Task<YamlMappingNode> ProjectAsync(ProjectResource project, string outputPath, CancellationToken ct)
     {
         var projectDirectory = Path.GetDirectoryName(project.GetProjectMetadata().ProjectPath)!;
@@ -192,6 +208,12 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         if (DependsOn(project) is { Children.Count: > 0 } dependsOn)
         {
             service.Add("depends_on", dependsOn);
+        }
+        if (project.Annotations.OfType<ReplicaAnnotation>().LastOrDefault() is { Replicas: > 1 } replicas)
+        {
+            // nginx resolves the service name to every replica and takes turns; WebSockets without negotiation keep
+            // each hub connection on the replica it reached.
+            service.Add("deploy", new YamlMappingNode { { "replicas", replicas.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
         }
         if (serves)
         {

@@ -47,9 +47,7 @@ public static class ApplicationServiceExtensions
         services.AddScoped<UploadService>();
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
         services.AddSingleton<PreviewBroadcaster>();
-        services.AddSingleton<StaffConnections>();
         services.AddSingleton<IChatLimits, InMemoryChatLimits>();
-        services.AddSingleton<IStaffSessions>(sp => sp.GetRequiredService<StaffConnections>());
         services.AddHostedService(sp => sp.GetRequiredService<PreviewBroadcaster>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
@@ -77,7 +75,8 @@ public static class ApplicationServiceExtensions
                 // every error into one (ArgumentCheckingHubProtocol does for argument errors).
                 options.AddFilter<HubErrorFilter>();
             })
-            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)))
+            .AddScaleOut(builder);
         services.RemoveAll<IHubProtocol>();
         services.AddSingleton<IHubProtocol, ArgumentCheckingHubProtocol>();
         return builder;

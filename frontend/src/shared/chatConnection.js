@@ -1,4 +1,4 @@
-import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr'
+import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr'
 import { fetchAllMessages } from './api.js'
 
 export const HUB_URL = '/hubs/chat'
@@ -11,14 +11,19 @@ export function nextRetryDelay(previousRetryCount) {
   return RETRY_DELAYS_MS[Math.min(previousRetryCount, RETRY_DELAYS_MS.length - 1)]
 }
 
-/** Builds the real SignalR connection: automatic reconnect (never giving up) and stateful reconnect. */
+/**
+ * Builds the real SignalR connection: WebSockets without the negotiate request, and automatic reconnect (never
+ * giving up). Several API instances may stand behind one address and a proxy that takes turns: a negotiate and
+ * the connect that follows could reach different instances, one WebSocket always stays on the instance it reached.
+ * The cost is no fallback transport, which every browser we support has no need for. After a reconnect the page
+ * fetches what it missed by message id (see `fetchMissed`), whichever instance it reached.
+ */
 export function buildHubConnection({ url = HUB_URL, accessTokenFactory }) {
   // An absolute URL, so the client never has to guess the page's origin.
   const absolute = globalThis.location ? new URL(url, globalThis.location.href).href : url
   return new HubConnectionBuilder()
-    .withUrl(absolute, { accessTokenFactory })
+    .withUrl(absolute, { accessTokenFactory, transport: HttpTransportType.WebSockets, skipNegotiation: true })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => nextRetryDelay(ctx.previousRetryCount) })
-    .withStatefulReconnect()
     .configureLogging(LogLevel.Warning)
     .build()
 }
