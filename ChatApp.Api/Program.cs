@@ -26,6 +26,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapAuthApi();
 app.MapWidgetApi();
+app.MapWidgetSettingsApi();
 app.MapConversationsApi();
 app.MapUsersApi();
 app.MapUploadsApi();

@@ -25,9 +25,6 @@ public sealed class DockerComposeEnvironmentResource(string name) : Resource(nam
     public const string FrontendAddress = "172.28.0.10";
 }
 
-/// <summary>A named volume a project needs in production (a project has no volumes in run mode).</summary>
-public sealed record PublishVolumeAnnotation(string Name, string Target) : IResourceAnnotation;
-
 /// <summary>
 /// <c>AddDockerComposeEnvironment</c> with the name of Aspire.Hosting.Docker's (not served here): a publishing
 /// pipeline step that writes <c>docker-compose.yaml</c> and <c>.env</c> from the app model.
@@ -61,10 +58,6 @@ public static class DockerComposePublishingExtensions
         // In run mode it is not a resource: nothing runs, nothing shows in the dashboard.
         return builder.ExecutionContext.IsRunMode ? builder.CreateResourceBuilder(environment) : builder.AddResource(environment).ExcludeFromManifest();
     }
-
-    /// <summary>Gives the project a named volume at <paramref name="target"/> in the published compose file.</summary>
-    public static IResourceBuilder<ProjectResource> PublishWithVolume(this IResourceBuilder<ProjectResource> builder, string name, string target) =>
-        builder.WithAnnotation(new PublishVolumeAnnotation(name, target));
 }
 
 /// <summary>
@@ -231,15 +224,6 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         {
             service.Add("restart", "no");
         }
-        var volumes = project.Annotations.OfType<PublishVolumeAnnotation>().ToList();
-        if (volumes.Count > 0)
-        {
-            service.Add("volumes", Sequence([.. volumes.Select(v => $"{v.Name}:{v.Target}")]));
-            foreach (var volume in volumes)
-            {
-                _volumes.Add(volume.Name, new YamlMappingNode());
-            }
-        }
         return service;
     }
 
@@ -338,6 +322,7 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         ParameterResource parameter => Variable(EnvName(parameter.Name), parameter.Secret, $"Parameter {parameter.Name}",
             parameter.Secret ? null : SafeValue(parameter)),
         ConnectionStringReference { Resource: PostgresDatabaseResource database } => DatabaseConnectionString(database),
+        ConnectionStringReference { Resource: RedisResource redis } => $"{redis.Name}:6379,password={Render(redis.PasswordParameter!)}",
         ConnectionStringReference reference => Render(reference.Resource.ConnectionStringExpression),
         // No certificates in compose: HTTPS endpoints do not exist there.
         EndpointReference { Scheme: "https" } => null,
@@ -346,6 +331,7 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         {
             EndpointProperty.Url => $"{expression.Endpoint.Scheme}://{expression.Endpoint.Resource.Name}:{EndpointPort(expression.Endpoint)}",
             EndpointProperty.Host or EndpointProperty.IPV4Host => expression.Endpoint.Resource.Name,
+            EndpointProperty.HostAndPort => $"{expression.Endpoint.Resource.Name}:{EndpointPort(expression.Endpoint)}",
             EndpointProperty.Port or EndpointProperty.TargetPort => EndpointPort(expression.Endpoint),
             EndpointProperty.Scheme => expression.Endpoint.Scheme,
             _ => null,

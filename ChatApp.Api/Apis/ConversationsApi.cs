@@ -25,6 +25,9 @@ public static class ConversationsApi
             .WithName("AssignConversation")
             .WithSummary("Assigns to the caller, or (admins) to any active user.");
         group.MapPost("/{id:guid}/close", Close).WithName("CloseConversation").WithSummary("Closes the conversation.");
+        group.MapGet("/{id:guid}/transcript", Transcript)
+            .WithName("GetConversationTranscript")
+            .WithSummary("The conversation as a plain-text file, times in the time zone given by ?tz= (UTC by default).");
         return app;
     }
 
@@ -70,6 +73,10 @@ public static class ConversationsApi
     private static async Task<Ok<ConversationDto>> Assign(
         Guid id, AssignRequest? request, HttpContext context, ConversationService conversations, CancellationToken ct) =>
         TypedResults.Ok(await conversations.AssignAsync(Caller.From(context.User), id, request?.UserId, ct));
+
+    private static async Task<FileContentHttpResult> Transcript(
+        Guid id, HttpContext context, TranscriptService transcripts, CancellationToken ct, string? tz = null) =>
+        WidgetApi.TranscriptFileResult(await transcripts.BuildAsync(Caller.From(context.User), id, tz, ct));
 
     private static async Task<Ok<ConversationDto>> Close(Guid id, HttpContext context, ConversationService conversations, CancellationToken ct) =>
         TypedResults.Ok(await conversations.CloseAsync(Caller.From(context.User), id, ct));

@@ -83,7 +83,6 @@ public class ProblemDetailsExceptionHandler(
             ChatError.TooLarge => (StatusCodes.Status413PayloadTooLarge, "The file is too large."),
             ChatError.UnsupportedType => (StatusCodes.Status415UnsupportedMediaType, "This file type is not allowed."),
             ChatError.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable."),
-            ChatError.InsufficientStorage => (StatusCodes.Status507InsufficientStorage, "No room to store this."),
             _ => (StatusCodes.Status400BadRequest, "The request is not valid."),
         };
         if (chat.FieldErrors is { } errors)

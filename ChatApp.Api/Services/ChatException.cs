@@ -11,8 +11,7 @@ public enum ChatError
     TooLarge,
     UnsupportedType,
     /// <summary>The server cannot do it right now (database unreachable, disk full); retrying later can help.</summary>
-    Unavailable,
-    InsufficientStorage
+    Unavailable
 }
 
 /// <summary>

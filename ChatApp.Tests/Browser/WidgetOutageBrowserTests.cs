@@ -26,7 +26,7 @@ public sealed class WidgetOutageBrowserTests(ApiFixture api, BrowserFixture brow
         var target = new NpgsqlConnectionStringBuilder(api.ConnectionString);
         _database = new DroppingProxy(new Uri($"tcp://{target.Host}:{target.Port}"));
         var proxied = new NpgsqlConnectionStringBuilder(api.ConnectionString) { Host = "127.0.0.1", Port = _database.BaseAddress.Port };
-        _factory = new ChatApiFactory(proxied.ConnectionString, _uploads);
+        _factory = new ChatApiFactory(proxied.ConnectionString);
         _frontend = await FrontendServer.StartAsync(_factory.BaseAddress);
     }
 

@@ -26,7 +26,7 @@ public sealed class DatabaseOutageTests(ApiFixture api) : IAsyncLifetime
         var target = new NpgsqlConnectionStringBuilder(api.ConnectionString);
         _database = new DroppingProxy(new Uri($"tcp://{target.Host}:{target.Port}"));
         var proxied = new NpgsqlConnectionStringBuilder(api.ConnectionString) { Host = "127.0.0.1", Port = _database.BaseAddress.Port };
-        _factory = new ChatApiFactory(proxied.ConnectionString, _uploads);
+        _factory = new ChatApiFactory(proxied.ConnectionString);
         _factory.StartServer();
     }
 
@@ -116,7 +116,7 @@ public sealed class DatabaseOutageTests(ApiFixture api) : IAsyncLifetime
     [Fact]
     public async Task Pools_StayWithinTheConfiguredMaximum_UnderABurstOfRequests()
     {
-        await using var bounded = new ChatApiFactory(_factory.Services.GetConnectionString(), _uploads, settings: new Dictionary<string, string?>
+        await using var bounded = new ChatApiFactory(_factory.Services.GetConnectionString(), settings: new Dictionary<string, string?>
         {
             ["Database:MaxPoolSize"] = "3",
             ["Database:WriterMaxPoolSize"] = "1",

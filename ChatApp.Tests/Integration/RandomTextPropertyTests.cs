@@ -53,7 +53,7 @@ public sealed class RandomTextPropertyTests(ApiFixture api) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await api.ResetAsync();
-        _factory = new ChatApiFactory(api.ConnectionString, _uploads, settings: new Dictionary<string, string?>
+        _factory = new ChatApiFactory(api.ConnectionString, settings: new Dictionary<string, string?>
         {
             ["Chat:MaxMessagesPerSecond"] = "100000",
         });

@@ -30,6 +30,12 @@ export const routes = [
         component: () => import('./admin/pages/UsersPage.vue'),
         meta: { requiresAdmin: true, title: 'Users' },
       },
+      {
+        path: 'settings/widget',
+        name: 'widgetSettings',
+        component: () => import('./admin/pages/WidgetSettingsPage.vue'),
+        meta: { requiresAdmin: true, title: 'Widget settings' },
+      },
     ],
   },
   { path: '/admin/:pathMatch(.*)*', redirect: '/admin' },

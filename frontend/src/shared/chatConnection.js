@@ -1,11 +1,10 @@
 import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr'
-import { fetchAllMessages } from './api.js'
+// fetchMissed lives in api.js, so a page can resume without loading SignalR; it is exported here too.
+export { fetchMissed, RESUME_PAGE_SIZE } from './api.js'
 
 export const HUB_URL = '/hubs/chat'
 /** Delays between reconnect attempts; the last one repeats for ever, so a restarted API is always found again. */
 export const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10000]
-/** GetMessagesAfter returns at most this many; ask again with the last id for more. */
-export const RESUME_PAGE_SIZE = 500
 
 export function nextRetryDelay(previousRetryCount) {
   return RETRY_DELAYS_MS[Math.min(previousRetryCount, RETRY_DELAYS_MS.length - 1)]
@@ -159,14 +158,3 @@ export function createChatConnection(options) {
   }
 }
 
-/**
- * Fetches every message after `afterMessageId` through the hub's GetMessagesAfter, page after page.
- * @param {{ invoke: (method: string, ...args: any[]) => Promise<any> }} chat
- */
-export function fetchMissed(chat, conversationId, afterMessageId) {
-  return fetchAllMessages(
-    (after) => chat.invoke('GetMessagesAfter', conversationId, after),
-    afterMessageId,
-    RESUME_PAGE_SIZE,
-  )
-}
