@@ -33,6 +33,8 @@ public static class ChatDatabase
                 // Retries turn an outage into a minute-long hang for every request; callers get a 503 with
                 // Retry-After at once instead, and clients retry (the widget does by itself).
                 settings.DisableRetry = true;
+                // DatabaseHealth instead: it does not cancel a connection attempt halfway.
+                settings.DisableHealthChecks = true;
                 if (settings.ConnectionString is { } connectionString)
                 {
                     settings.ConnectionString = database.Apply(new NpgsqlConnectionStringBuilder(connectionString), database.MaxPoolSize);
@@ -55,7 +57,7 @@ public static class ChatDatabase
             {
                 settings.DisableTracing |= !exported;
                 settings.DisableMetrics |= !exported;
-                // The context's health check already asks the same database.
+                // DatabaseHealth already asks the same database.
                 settings.DisableHealthChecks = true;
             },
             dataSource => database.Apply(dataSource.ConnectionStringBuilder, database.WriterMaxPoolSize));

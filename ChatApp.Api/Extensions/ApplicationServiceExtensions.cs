@@ -30,7 +30,7 @@ public static class ApplicationServiceExtensions
         builder.AddChatDbContext();
         builder.AddChatDataSource();
         services.AddSingleton<WriteHealth>();
-        services.AddHealthChecks().AddCheck<WriteHealth>("writes");
+        services.AddHealthChecks().AddCheck<DatabaseHealth>("chatdb").AddCheck<WriteHealth>("writes");
         services.Configure<HealthCheckServiceOptions>(options =>
         {
             // /health answers within 2 s even when the database does not: a check that has not answered by then failed.
