@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using ChatApp.Api.Apis;
+using ChatApp.Api.Audit;
 using ChatApp.Api.Auth;
 using ChatApp.Api.Data;
 using ChatApp.Api.Errors;
@@ -8,6 +9,8 @@ using ChatApp.Api.Hubs;
 using ChatApp.Api.Services;
 using ChatApp.Api.Settings;
 using ChatApp.Api.Uploads;
+using ChatApp.Api.Webhooks;
+using ChatApp.Api.Reports;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
@@ -47,6 +50,11 @@ public static class ApplicationServiceExtensions
         services.Configure<ChatHubOptions>(configuration.GetSection(ChatHubOptions.Section));
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
 
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<ReportService>();
+        services.AddWebhooks(configuration);
+
         services.AddChatAuthentication(configuration);
         services.AddChatRateLimiting();
 
@@ -66,6 +74,16 @@ public static class ApplicationServiceExtensions
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .AddScaleOut(builder);
         return builder;
+    }
+
+    private static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
+        services.AddScoped<WebhookService>();
+        services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService<WebhookDeliveryWorker>();
+        return services;
     }
 
     private static IServiceCollection AddChatRateLimiting(this IServiceCollection services)
