@@ -22,7 +22,8 @@ public static class WebhookOutboxSql
         CREATE FUNCTION webhook_time(t timestamptz) RETURNS text LANGUAGE sql STABLE AS
         $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
 
-        CREATE FUNCTION webhook_conversation(c conversations) RETURNS json LANGUAGE sql STABLE AS $$
+        -- A conversation as it is now (in the trigger's transaction), for event bodies.
+        CREATE FUNCTION webhook_conversation(conversation_id uuid) RETURNS json LANGUAGE sql STABLE AS $$
             SELECT json_build_object(
                 'id', c.id,
                 'status', c.status,
@@ -37,6 +38,7 @@ public static class WebhookOutboxSql
                 'closedAt', webhook_time(c.closed_at),
                 'rating', CASE WHEN c.rating_score IS NULL THEN NULL ELSE json_build_object(
                     'score', c.rating_score, 'comment', c.rating_comment, 'ratedAt', webhook_time(c.rated_at)) END)
+            FROM conversations c WHERE c.id = conversation_id
         $$;
 
         -- Queues each event (in the order of ord) for every enabled endpoint that subscribes to it; one event id each.
@@ -60,8 +62,8 @@ public static class WebhookOutboxSql
             IF webhook_subscribed(ARRAY['conversation.created']) THEN
                 PERFORM webhook_enqueue((
                     SELECT json_agg(json_build_object('ord', x.ord, 'event', 'conversation.created',
-                        'data', json_build_object('conversation', webhook_conversation(x.c))) ORDER BY x.ord)
-                    FROM (SELECT n AS c, row_number() OVER (ORDER BY n.created_at, n.id) AS ord FROM inserted n) x));
+                        'data', json_build_object('conversation', webhook_conversation(x.id))) ORDER BY x.ord)
+                    FROM (SELECT n.id, row_number() OVER (ORDER BY n.created_at, n.id) AS ord FROM inserted n) x));
             END IF;
             RETURN NULL;
         END $$;
@@ -74,8 +76,8 @@ public static class WebhookOutboxSql
                     FROM (
                         SELECT row_number() OVER (ORDER BY n.id, k.rank) AS ord, k.event,
                                CASE WHEN k.event = 'rating.created'
-                                    THEN json_build_object('conversation', webhook_conversation(n), 'rating', webhook_conversation(n)->'rating')
-                                    ELSE json_build_object('conversation', webhook_conversation(n)) END AS data
+                                    THEN json_build_object('conversation', webhook_conversation(n.id), 'rating', webhook_conversation(n.id)->'rating')
+                                    ELSE json_build_object('conversation', webhook_conversation(n.id)) END AS data
                         FROM inserted n JOIN deleted o ON o.id = n.id
                         CROSS JOIN LATERAL (VALUES
                             (1, 'conversation.assigned', n.assigned_user_id IS NOT NULL AND n.assigned_user_id IS DISTINCT FROM o.assigned_user_id),
@@ -105,7 +107,7 @@ public static class WebhookOutboxSql
                                 'id', a.id, 'url', '/uploads/' || a.stored_name, 'fileName', a.original_name,
                                 'contentType', a.content_type, 'size', a.size) END,
                             'createdAt', webhook_time(m.created_at)),
-                        'conversation', webhook_conversation(c))) ORDER BY m.id)
+                        'conversation', webhook_conversation(c.id))) ORDER BY m.id)
                     FROM inserted m
                     JOIN conversations c ON c.id = m.conversation_id
                     LEFT JOIN users u ON u.id = m.sender_user_id
@@ -131,7 +133,7 @@ public static class WebhookOutboxSql
         DROP FUNCTION IF EXISTS webhook_conversations_inserted();
         DROP FUNCTION IF EXISTS webhook_subscribed(text[]);
         DROP FUNCTION IF EXISTS webhook_enqueue(json);
-        DROP FUNCTION IF EXISTS webhook_conversation(conversations);
+        DROP FUNCTION IF EXISTS webhook_conversation(uuid);
         DROP FUNCTION IF EXISTS webhook_time(timestamptz);
         """;
 }
