@@ -25,9 +25,6 @@ public sealed class DockerComposeEnvironmentResource(string name) : Resource(nam
     public const string FrontendAddress = "172.28.0.10";
 }
 
-/// <summary>A named volume a project needs in production (a project has no volumes in run mode).</summary>
-public sealed record PublishVolumeAnnotation(string Name, string Target) : IResourceAnnotation;
-
 /// <summary>
 /// <c>AddDockerComposeEnvironment</c> with the name of Aspire.Hosting.Docker's (not served here): a publishing
 /// pipeline step that writes <c>docker-compose.yaml</c> and <c>.env</c> from the app model.
@@ -61,10 +58,6 @@ public static class DockerComposePublishingExtensions
         // In run mode it is not a resource: nothing runs, nothing shows in the dashboard.
         return builder.ExecutionContext.IsRunMode ? builder.CreateResourceBuilder(environment) : builder.AddResource(environment).ExcludeFromManifest();
     }
-
-    /// <summary>Gives the project a named volume at <paramref name="target"/> in the published compose file.</summary>
-    public static IResourceBuilder<ProjectResource> PublishWithVolume(this IResourceBuilder<ProjectResource> builder, string name, string target) =>
-        builder.WithAnnotation(new PublishVolumeAnnotation(name, target));
 }
 
 /// <summary>
@@ -230,15 +223,6 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         else
         {
             service.Add("restart", "no");
-        }
-        var volumes = project.Annotations.OfType<PublishVolumeAnnotation>().ToList();
-        if (volumes.Count > 0)
-        {
-            service.Add("volumes", Sequence([.. volumes.Select(v => $"{v.Name}:{v.Target}")]));
-            foreach (var volume in volumes)
-            {
-                _volumes.Add(volume.Name, new YamlMappingNode());
-            }
         }
         return service;
     }

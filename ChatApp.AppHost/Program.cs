@@ -22,8 +22,7 @@ var api = builder.AddProject<Projects.ChatApp_Api>(Resources.Api)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithoutOtlpExportRetry()
     .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints()
-    .PublishWithVolume("uploads", "/app/uploads");
+    .WithExternalHttpEndpoints();
 
 builder.AddViteApp(Resources.Frontend, "../frontend")
     .WithEndpoint("http", endpoint => endpoint.Port = builder.Configuration.GetValue("Frontend:Port", 5173))

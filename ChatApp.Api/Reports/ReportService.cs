@@ -46,6 +46,12 @@ public record OperatorsReportDto(DateOnly From, DateOnly To, string TimeZone, IR
 /// </summary>
 public class ReportService(NpgsqlDataSource dataSource)
 {
+    /// <summary>
+    /// Reports read many rows on purpose (a year at most): they get longer than the API's usual statement timeout
+    /// (<c>Database:CommandTimeoutSeconds</c>, meant to catch a stuck server on small queries).
+    /// </summary>
+    public const int CommandTimeoutSeconds = 60;
+
     // Which staff messages count as a reply or as a sent message (private notes, once they exist, do not).
     private const string StaffMessage = "m.sender_kind = 'Operator'";
 
@@ -57,7 +63,7 @@ public class ReportService(NpgsqlDataSource dataSource)
     {
         var mine = operatorId is null ? "" : " AND c.assigned_user_id = $4";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection);
+        await using var batch = new NpgsqlBatch(connection) { Timeout = CommandTimeoutSeconds };
         batch.BatchCommands.Add(BatchCommand($"""
             SELECT count(*) FILTER (WHERE c.created_at >= $1 AND c.created_at < $2),
                    count(*) FILTER (WHERE c.created_at >= $1 AND c.created_at < $2 AND c.is_offline_message),
@@ -263,7 +269,7 @@ public class ReportService(NpgsqlDataSource dataSource)
 
     private static NpgsqlCommand Command(string sql, ReportPeriod period, Guid? operatorId)
     {
-        var command = new NpgsqlCommand(sql);
+        var command = new NpgsqlCommand(sql) { CommandTimeout = CommandTimeoutSeconds };
         foreach (var parameter in Parameters(period, operatorId))
         {
             command.Parameters.Add(parameter);

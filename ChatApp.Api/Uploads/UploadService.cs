@@ -7,9 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace ChatApp.Api.Uploads;
 
-public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IHostEnvironment environment, TimeProvider time)
+/// <summary>Uploads, checked by size and content, stored in PostgreSQL so every API instance serves them.</summary>
+public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, TimeProvider time)
 {
-    public string StorageDirectory => Path.GetFullPath(options.Value.Directory, environment.ContentRootPath);
+    /// <summary>The length of the attachments' original_name column.</summary>
+    public const int MaxFileNameLength = 255;
 
     public async Task<AttachmentDto> SaveAsync(Caller caller, IFormFile? file, CancellationToken ct = default)
     {
@@ -34,71 +36,42 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IH
         {
             read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, ct);
         }
-        var originalName = SafeOriginalName(file.FileName);
+        var originalName = TextRules.FileName(file.FileName, MaxFileNameLength);
         var type = FileTypeDetector.Detect(header.AsSpan(0, read), originalName)
             ?? throw new ChatException(ChatError.UnsupportedType,
                 $"This kind of file cannot be sent. {UploadRules.Text(maxBytes)}");
 
-        var storedName = $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}{type.Extension}";
-        Directory.CreateDirectory(StorageDirectory);
-        var path = Path.Combine(StorageDirectory, storedName);
-        string sha256;
-        try
+        // Read whole (the size is bounded above): the bytes and their row are stored in one transaction.
+        var data = new byte[file.Length];
+        await using (var source = file.OpenReadStream())
         {
-            await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-            await using (var source = file.OpenReadStream())
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            {
-                var buffer = new byte[81920];
-                int n;
-                while ((n = await source.ReadAsync(buffer, ct)) > 0)
-                {
-                    hash.AppendData(buffer, 0, n);
-                    await target.WriteAsync(buffer.AsMemory(0, n), ct);
-                }
-                sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-            }
-
-            var attachment = new Attachment
-            {
-                StoredName = storedName,
-                OriginalName = originalName,
-                ContentType = type.ContentType,
-                Size = file.Length,
-                Sha256 = sha256,
-                UploadedByVisitorId = caller.IsVisitor ? caller.Id : null,
-                UploadedByUserId = caller.IsStaff ? caller.Id : null,
-                CreatedAt = time.GetUtcNow(),
-            };
-            db.Attachments.Add(attachment);
-            await db.SaveChangesAsync(ct);
-            return AttachmentDto.From(attachment);
+            await source.ReadExactlyAsync(data, ct);
         }
-        catch
+        var attachment = new Attachment
         {
-            // No file without its row.
-            File.Delete(path);
-            throw;
-        }
+            StoredName = $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}{type.Extension}",
+            OriginalName = originalName,
+            ContentType = type.ContentType,
+            Size = data.Length,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(data)),
+            UploadedByVisitorId = caller.IsVisitor ? caller.Id : null,
+            UploadedByUserId = caller.IsStaff ? caller.Id : null,
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Attachments.Add(attachment);
+        db.AttachmentContents.Add(new AttachmentContent { AttachmentId = attachment.Id, Data = data });
+        await db.SaveChangesAsync(ct);
+        return AttachmentDto.From(attachment);
     }
 
-    /// <summary>The stored file and its row for a name from a URL, or null.</summary>
-    public async Task<(string Path, Attachment Attachment)?> FindAsync(string storedName, CancellationToken ct = default)
+    /// <summary>The stored upload for a name from a URL, with its bytes, or null.</summary>
+    public async Task<(Attachment Attachment, byte[] Data)?> FindAsync(string storedName, CancellationToken ct = default)
     {
-        var attachment = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.StoredName == storedName, ct);
-        if (attachment is null)
-        {
-            return null;
-        }
-        var path = Path.Combine(StorageDirectory, attachment.StoredName);
-        return File.Exists(path) ? (path, attachment) : null;
+        var found = await db.Attachments.AsNoTracking()
+            .Where(a => a.StoredName == storedName)
+            .Join(db.AttachmentContents, a => a.Id, c => c.AttachmentId, (a, c) => new { Attachment = a, c.Data })
+            .FirstOrDefaultAsync(ct);
+        return found is null ? null : (found.Attachment, found.Data);
     }
 
-    private static string SafeOriginalName(string? name)
-    {
-        var fileName = Path.GetFileName(name ?? "");
-        fileName = new string([.. fileName.Where(c => !char.IsControl(c))]).Trim();
-        if (fileName.Length == 0) fileName = "file";
-        return fileName.Length <= 255 ? fileName : fileName[^255..];
-    }
 }

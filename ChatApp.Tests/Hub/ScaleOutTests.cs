@@ -124,6 +124,20 @@ public sealed class ScaleOutTests(ApiFixture api) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFileUploadedToOneInstance_IsServedByTheOther()
+    {
+        var session = await StartWidgetAsync(_a);
+        using var onA = api.Client(session.VisitorToken, _a);
+        var form = new MultipartFormDataContent { { new ByteArrayContent(Integration.UploadsApiTests.TinyPng), "file", "photo.png" } };
+        var upload = await (await onA.PostAsync("/api/uploads", form)).ReadAsync<AttachmentDto>();
+
+        using var onB = api.Client(factory: _b);
+        var download = await onB.GetAsync(upload.Url);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(Integration.UploadsApiTests.TinyPng, await download.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task AnInstanceStoppedUnderAConversation_ItsClientsResumeOnTheOther_WithNothingLost()
     {
         await using var proxy = new DroppingProxy(_a.BaseAddress, _b.BaseAddress);

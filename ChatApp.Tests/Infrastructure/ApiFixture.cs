@@ -35,7 +35,6 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string AdminPassword = "Admin-Passw0rd!";
 
     private Respawner _respawner = null!;
-    private readonly string _uploads = Directory.CreateTempSubdirectory("chatapp-uploads-").FullName;
 
     public string ConnectionString { get; private set; } = "";
     public ChatApiFactory Factory { get; private set; } = null!;
@@ -65,18 +64,14 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     public ChatApiFactory CreateFactory(int port = 0, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(ConnectionString, _uploads, port, settings);
+        new(ConnectionString, port, settings);
 
     public ChatDbContext CreateDbContext() => new(
         new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(ConnectionString).UseChatConventions().Options);
 
-    /// <summary>Empties every table and the upload folder, and seeds the admin again, as the migration worker would.</summary>
+    /// <summary>Empties every table and seeds the admin again, as the migration worker would.</summary>
     public async Task ResetAsync()
     {
-        foreach (var file in Directory.GetFiles(_uploads))
-        {
-            File.Delete(file);
-        }
         await using (var connection = new NpgsqlConnection(ConnectionString))
         {
             await connection.OpenAsync();
@@ -151,7 +146,6 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
-        try { Directory.Delete(_uploads, recursive: true); } catch (IOException) { }
     }
 }
 

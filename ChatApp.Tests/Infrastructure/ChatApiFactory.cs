@@ -15,16 +15,13 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
     private readonly string _connectionString;
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    public ChatApiFactory(string connectionString, string uploadDirectory, int port = 0,
+    public ChatApiFactory(string connectionString, int port = 0,
         IReadOnlyDictionary<string, string?>? settings = null)
     {
         _connectionString = connectionString;
-        UploadDirectory = uploadDirectory;
         _settings = settings ?? new Dictionary<string, string?>();
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
     }
-
-    public string UploadDirectory { get; }
 
     /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress
@@ -42,12 +39,12 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:chatdb", _connectionString);
         builder.UseSetting("Jwt:SigningKey", SigningKey);
-        builder.UseSetting("Uploads:Directory", UploadDirectory);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Error");
         // Tests come from one IP: limits are high unless a test sets them.
         builder.UseSetting("RateLimits:LoginPerIpPerMinute", "10000");
-        builder.UseSetting("RateLimits:LoginPerAccountPer15Minutes", "10000");
+        builder.UseSetting("RateLimits:LoginFailuresPerAccountAndIpPer15Minutes", "10000");
+        builder.UseSetting("RateLimits:LoginFailuresPerAccountBurst", "10000");
         builder.UseSetting("RateLimits:WidgetStartsPerIpPerMinute", "10000");
         builder.UseSetting("RateLimits:UploadsPerIpPerMinute", "10000");
         // Webhook receivers in tests listen on loopback; only instances a test starts for it send deliveries, so each

@@ -80,6 +80,23 @@ namespace ChatApp.Api.Data.Migrations
                     b.ToTable("attachments", (string)null);
                 });
 
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.AttachmentContent", b =>
+                {
+                    b.Property<Guid>("AttachmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("attachment_id");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("AttachmentId")
+                        .HasName("pk_attachment_contents");
+
+                    b.ToTable("attachment_contents", (string)null);
+                });
+
             modelBuilder.Entity("ChatApp.Api.Data.Entities.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -642,6 +659,16 @@ namespace ChatApp.Api.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_widget_settings_singleton", "id = 1");
                         });
+                });
+
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.AttachmentContent", b =>
+                {
+                    b.HasOne("ChatApp.Api.Data.Entities.Attachment", null)
+                        .WithOne()
+                        .HasForeignKey("ChatApp.Api.Data.Entities.AttachmentContent", "AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attachment_contents_attachments_attachment_id");
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.AuditEntry", b =>
