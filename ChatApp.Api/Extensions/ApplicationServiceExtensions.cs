@@ -99,7 +99,12 @@ public static class ApplicationServiceExtensions
 
     private static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
+        services.AddOptions<WebhookOptions>()
+            .Bind(configuration.GetSection(WebhookOptions.Section))
+            .Validate(o => o.Lease > o.Timeout, "Webhooks:Lease must be longer than Webhooks:Timeout, or two instances could send the same delivery at once.")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.FirstRetryDelay > TimeSpan.Zero && o.MaxConcurrency > 0,
+                "Webhooks:Timeout, PollInterval, FirstRetryDelay and MaxConcurrency must be positive.")
+            .ValidateOnStart();
         services.AddScoped<WebhookService>();
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookSender>();

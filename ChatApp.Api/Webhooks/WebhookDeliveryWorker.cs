@@ -53,7 +53,16 @@ public sealed class WebhookDeliveryWorker(
             }
             catch (Exception ex)
             {
+                // Most likely the database is away: wait longer than a poll, so the log is not flooded meanwhile.
                 logger.LogWarning(ex, "Webhook delivery failed; trying again shortly");
+                try
+                {
+                    await Task.Delay(_options.PollInterval * 10, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
             if (!worked)
             {

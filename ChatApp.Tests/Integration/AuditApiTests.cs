@@ -130,6 +130,35 @@ public sealed class AuditApiTests(ApiFixture api) : IAsyncLifetime
         Assert.Contains(AuditActions.WebhookCreated, actions);
     }
 
+    [Fact]
+    public async Task OpenApiDocument_DescribesReportsWebhooksAndAudit_WithNamesAndSummaries()
+    {
+        using var client = api.Client();
+        using var doc = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var paths = doc.RootElement.GetProperty("paths");
+        foreach (var (path, method, name) in new[]
+        {
+            ("/api/reports/summary", "get", "GetReportSummary"),
+            ("/api/reports/operators", "get", "GetOperatorsReport"),
+            ("/api/reports/conversations.csv", "get", "ExportConversationsCsv"),
+            ("/api/webhooks", "get", "ListWebhooks"),
+            ("/api/webhooks", "post", "CreateWebhook"),
+            ("/api/webhooks/{id}", "put", "UpdateWebhook"),
+            ("/api/webhooks/{id}", "delete", "DeleteWebhook"),
+            ("/api/webhooks/{id}/secret", "post", "RotateWebhookSecret"),
+            ("/api/webhooks/{id}/deliveries", "get", "ListWebhookDeliveries"),
+            ("/api/webhooks/{id}/test", "post", "SendWebhookTest"),
+            ("/api/webhooks/{id}/deliveries/{deliveryId}/redeliver", "post", "RedeliverWebhook"),
+            ("/api/audit", "get", "ListAuditEntries"),
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out var item), path);
+            var operation = item.GetProperty(method);
+            Assert.Equal(name, operation.GetProperty("operationId").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), path);
+        }
+    }
+
     private async Task<PageDto<AuditEntryDto>> ListAsync(string query)
     {
         using var admin = api.Client(api.Admin.Token);
