@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using ChatApp.Api.Services;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace ChatApp.Api.Auth;
 
@@ -15,10 +18,13 @@ public class RateLimitOptions
     /// <summary>Wrong passwords for one account from one IP per 15 minutes; then that IP waits for the window to end.</summary>
     public int LoginFailuresPerAccountAndIpPer15Minutes { get; set; } = 5;
 
-    /// <summary>Wrong passwords for one account from anywhere before sign-in to it is slowed down…</summary>
+    /// <summary>
+    /// Wrong passwords for one account from anywhere (addresses it has not signed in from) per window of this many
+    /// times <see cref="LoginAccountSlowdownSeconds"/>: beyond them, sign-in to it from a new address waits for the window.
+    /// </summary>
     public int LoginFailuresPerAccountBurst { get; set; } = 10;
 
-    /// <summary>…to one attempt every this many seconds (for addresses the account has not signed in from before).</summary>
+    /// <summary>So a guesser with many addresses averages one try every this many seconds.</summary>
     public int LoginAccountSlowdownSeconds { get; set; } = 10;
 
     /// <summary>Widget conversations started per client IP per minute.</summary>
@@ -31,70 +37,71 @@ public class RateLimitOptions
 /// <summary>
 /// Slows password guessing without locking the account's owner out. Only wrong passwords count. From one address an
 /// account gets a few wrong passwords per 15 minutes (a guesser on one machine stops there). From everywhere together
-/// it gets a burst, then one try every few seconds: a guesser with many addresses is slowed to a crawl, and the owner
-/// signing in from a new place waits seconds, never a lockout. An address the account signed in from successfully
-/// before skips that account-wide slowdown, so a distributed attack cannot keep the owner out from their usual place.
-/// The per-IP endpoint policy still caps attempts across accounts. In memory: right for one API instance.
+/// it gets a few per short window (one every few seconds on average): a guesser with many addresses is slowed to a
+/// crawl, and the owner signing in from a new place waits for the window's end at worst, never a lockout. An address
+/// the account signed in from successfully before skips that account-wide slowdown, so a distributed attack cannot
+/// keep the owner out from their usual place. The per-IP endpoint policy still caps attempts across accounts. The
+/// counts are shared by every API instance (<see cref="RateLimitWindows"/>), and so are the known addresses when the
+/// API scales out on Redis.
 /// </summary>
-public sealed class LoginThrottle(IOptions<RateLimitOptions> options, TimeProvider time) : IDisposable
+public sealed class LoginThrottle : IDisposable
 {
     private static readonly TimeSpan KnownFor = TimeSpan.FromDays(30);
 
-    private readonly PartitionedRateLimiter<(string Email, string Ip)> _perAddress =
-        PartitionedRateLimiter.Create<(string Email, string Ip), (string, string)>(key =>
-            RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = options.Value.LoginFailuresPerAccountAndIpPer15Minutes,
-                Window = TimeSpan.FromMinutes(15),
-                QueueLimit = 0,
-            }));
-
-    private readonly PartitionedRateLimiter<string> _perAccount = PartitionedRateLimiter.Create<string, string>(email =>
-        RateLimitPartition.GetTokenBucketLimiter(email, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.Value.LoginFailuresPerAccountBurst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(options.Value.LoginAccountSlowdownSeconds),
-            QueueLimit = 0,
-        }));
-
+    private readonly RateLimitOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IConnectionMultiplexer? _redis;
+    private readonly RateLimitWindows.WindowLimiter _perAddress;
+    private readonly RateLimitWindows.WindowLimiter _perAccount;
     private readonly ConcurrentDictionary<(string Email, string Ip), DateTimeOffset> _knownAddresses = new();
 
-    /// <summary>Throws a 429 <see cref="ChatException"/> (with the wait) when this attempt may not be checked now.</summary>
-    public void EnsureMayTry(string email, string ip)
+    public LoginThrottle(IOptions<RateLimitOptions> options, TimeProvider time, RateLimitWindows windows, IConnectionMultiplexer? redis = null)
     {
-        using (var lease = _perAddress.AttemptAcquire((email, ip), 0))
+        _options = options.Value;
+        _time = time;
+        _redis = redis;
+        _perAddress = windows.Create(_ => (_options.LoginFailuresPerAccountAndIpPer15Minutes, TimeSpan.FromMinutes(15)));
+        _perAccount = windows.Create(_ => (_options.LoginFailuresPerAccountBurst,
+            TimeSpan.FromSeconds(_options.LoginAccountSlowdownSeconds * _options.LoginFailuresPerAccountBurst)));
+    }
+
+    /// <summary>Throws a 429 <see cref="ChatException"/> (with the wait) when this attempt may not be checked now.</summary>
+    public async Task EnsureMayTryAsync(string email, string ip)
+    {
+        // Zero permits: is any left? Only wrong passwords take one.
+        using (var lease = await _perAddress.AcquireAsync(AddressKey(email, ip), 0))
         {
             if (!lease.IsAcquired)
             {
                 throw ChatException.TooManyRequests("Too many wrong passwords for this account from your address.", RetryAfter(lease));
             }
         }
-        if (IsKnown(email, ip))
+        if (await IsKnownAsync(email, ip))
         {
             return;
         }
-        // Checked by its statistics: the bucket refills continuously, so a zero-permit lease succeeds on a fraction of a token.
-        if ((_perAccount.GetStatistics(email)?.CurrentAvailablePermits ?? 1) < 1)
+        using (var lease = await _perAccount.AcquireAsync(AccountKey(email), 0))
         {
-            throw ChatException.TooManyRequests(
-                "This account has had many wrong passwords lately, so signing in to it is slowed down.",
-                TimeSpan.FromSeconds(options.Value.LoginAccountSlowdownSeconds));
+            if (!lease.IsAcquired)
+            {
+                throw ChatException.TooManyRequests(
+                    "This account has had many wrong passwords lately, so signing in to it is slowed down.", RetryAfter(lease));
+            }
         }
     }
 
-    public void Failed(string email, string ip)
+    public async Task FailedAsync(string email, string ip)
     {
-        _perAddress.AttemptAcquire((email, ip)).Dispose();
-        if (!IsKnown(email, ip))
+        (await _perAddress.AcquireAsync(AddressKey(email, ip))).Dispose();
+        if (!await IsKnownAsync(email, ip))
         {
-            _perAccount.AttemptAcquire(email).Dispose();
+            (await _perAccount.AcquireAsync(AccountKey(email))).Dispose();
         }
     }
 
-    public void Succeeded(string email, string ip)
+    public async Task SucceededAsync(string email, string ip)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         _knownAddresses[(email, ip)] = now;
         if (_knownAddresses.Count > 100_000)
         {
@@ -103,10 +110,45 @@ public sealed class LoginThrottle(IOptions<RateLimitOptions> options, TimeProvid
                 if (now - seen > KnownFor) _knownAddresses.TryRemove(key, out _);
             }
         }
+        if (_redis is { IsConnected: true })
+        {
+            try
+            {
+                await _redis.GetDatabase().StringSetAsync(KnownKey(email, ip), 1, KnownFor);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // This instance still knows it; the others will slow this address down like a new one.
+            }
+        }
     }
 
-    private bool IsKnown(string email, string ip) =>
-        _knownAddresses.TryGetValue((email, ip), out var seen) && time.GetUtcNow() - seen < KnownFor;
+    private async Task<bool> IsKnownAsync(string email, string ip)
+    {
+        if (_knownAddresses.TryGetValue((email, ip), out var seen) && _time.GetUtcNow() - seen < KnownFor)
+        {
+            return true;
+        }
+        if (_redis is { IsConnected: true })
+        {
+            try
+            {
+                return await _redis.GetDatabase().KeyExistsAsync(KnownKey(email, ip));
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+            }
+        }
+        return false;
+    }
+
+    private static string AddressKey(string email, string ip) => $"login-failures:{email}:{ip}";
+
+    private static string AccountKey(string email) => $"login-account:{email}";
+
+    /// <summary>Hashed, so Redis holds no e-mail addresses.</summary>
+    private static RedisKey KnownKey(string email, string ip) =>
+        "chatapp:login-known:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{email}\n{ip}")));
 
     private static TimeSpan RetryAfter(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);

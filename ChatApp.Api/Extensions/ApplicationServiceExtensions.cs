@@ -57,7 +57,8 @@ public static class ApplicationServiceExtensions
         services.AddMemoryCache();
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
         services.AddSingleton<PreviewBroadcaster>();
-        services.AddSingleton<IChatLimits, InMemoryChatLimits>();
+        services.AddSingleton<RateLimitWindows>();
+        services.AddSingleton<IChatLimits, ChatLimits>();
         services.AddHostedService(sp => sp.GetRequiredService<PreviewBroadcaster>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
@@ -133,9 +134,9 @@ public static class ApplicationServiceExtensions
                     },
                 });
             };
-            limiter.AddPolicy(AuthApi.LoginRateLimitPolicy, context => PerIpPerMinute(context, o => o.LoginPerIpPerMinute));
-            limiter.AddPolicy(WidgetApi.StartRateLimitPolicy, context => PerIpPerMinute(context, o => o.WidgetStartsPerIpPerMinute));
-            limiter.AddPolicy(UploadsApi.UploadRateLimitPolicy, context => PerIpPerMinute(context, o => o.UploadsPerIpPerMinute));
+            limiter.AddPolicy(AuthApi.LoginRateLimitPolicy, context => PerIpPerMinute(context, AuthApi.LoginRateLimitPolicy, o => o.LoginPerIpPerMinute));
+            limiter.AddPolicy(WidgetApi.StartRateLimitPolicy, context => PerIpPerMinute(context, WidgetApi.StartRateLimitPolicy, o => o.WidgetStartsPerIpPerMinute));
+            limiter.AddPolicy(UploadsApi.UploadRateLimitPolicy, context => PerIpPerMinute(context, UploadsApi.UploadRateLimitPolicy, o => o.UploadsPerIpPerMinute));
         });
         return services;
     }
@@ -179,15 +180,11 @@ public static class ApplicationServiceExtensions
         return [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
     }
 
-    private static RateLimitPartition<string> PerIpPerMinute(HttpContext context, Func<RateLimitOptions, int> limit)
+    /// <summary>Requests per client address (after trusted forwarded headers) per minute, across every API instance.</summary>
+    private static RateLimitPartition<string> PerIpPerMinute(HttpContext context, string policy, Func<RateLimitOptions, int> limit)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        return RateLimitPartition.GetFixedWindowLimiter(ip, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit(options),
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+        return context.RequestServices.GetRequiredService<RateLimitWindows>().Partition($"{policy}:{ip}", limit(options), TimeSpan.FromMinutes(1));
     }
 }

@@ -14,7 +14,7 @@ namespace ChatApp.Api.Hubs;
 /// </summary>
 [Authorize(Policy = Policies.Participant)]
 public class ChatHub(
-    ConversationService conversations, ChatDbContext db, StaffConnections staff, IChatLimits limits) : Hub<IChatClient>
+    ConversationService conversations, ChatDbContext db, StaffConnections staff, LocalConnections local, IChatLimits limits) : Hub<IChatClient>
 {
     private const string ConnectionSlotKey = "connection-slot";
     private const string JoinedKey = "joined-conversations";
@@ -56,6 +56,7 @@ public class ChatHub(
             staff.Add(caller.Id, Context);
             await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Operators);
         }
+        local.Add(Context.ConnectionId);
         ChatTelemetry.HubConnections.Add(1);
         await base.OnConnectedAsync();
     }
@@ -67,6 +68,7 @@ public class ChatHub(
         {
             staff.Remove(caller.Id, Context);
         }
+        local.Remove(Context.ConnectionId);
         ChatTelemetry.HubConnections.Add(-1);
         if (Context.Items.TryGetValue(ConnectionSlotKey, out var slot))
         {

@@ -19,6 +19,12 @@ public interface IChatClient
 
     /// <summary>Staff only: the latest summaries of the conversations that got new messages, a few times a second.</summary>
     Task ConversationsUpdated(IReadOnlyList<ConversationSummaryDto> summaries);
+
+    /// <summary>
+    /// Live events may have been missed (this connection's API instance lost Redis for a while, so it heard nothing
+    /// from the others): fetch what is missing, as after a reconnect.
+    /// </summary>
+    Task Resync();
 }
 
 public static class ChatGroups

@@ -24,6 +24,7 @@ public static class ScaleOut
     {
         var services = builder.Services;
         services.AddSingleton<StaffConnections>();
+        services.AddSingleton<LocalConnections>();
         if (!IsConfigured(builder.Configuration))
         {
             services.AddSingleton<IStaffSessions>(sp => sp.GetRequiredService<StaffConnections>());
@@ -46,7 +47,61 @@ public static class ScaleOut
         services.AddSingleton<RedisStaffSessions>();
         services.AddSingleton<IStaffSessions>(sp => sp.GetRequiredService<RedisStaffSessions>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisStaffSessions>());
+        services.AddHostedService<ResyncAfterRedisOutage>();
         return signalR;
+    }
+
+    /// <summary>
+    /// While Redis is away this instance neither hears nor reaches the others. When it returns, this instance's
+    /// clients are asked to fetch what they missed (the same catch-up by message id as after a reconnect).
+    /// </summary>
+    private sealed class ResyncAfterRedisOutage(
+        IConnectionMultiplexer redis, LocalConnections connections, IHubContext<ChatHub, IChatClient> hub, ILogger<ResyncAfterRedisOutage> logger)
+        : IHostedService
+    {
+        private int _lost;
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            redis.ConnectionFailed += OnFailed;
+            redis.ConnectionRestored += OnRestored;
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            redis.ConnectionFailed -= OnFailed;
+            redis.ConnectionRestored -= OnRestored;
+            return Task.CompletedTask;
+        }
+
+        private void OnFailed(object? sender, ConnectionFailedEventArgs e)
+        {
+            if (Interlocked.Exchange(ref _lost, 1) == 0)
+            {
+                logger.LogWarning(e.Exception, "Lost Redis ({FailureType}): other API instances do not hear this one until it returns", e.FailureType);
+            }
+        }
+
+        private async void OnRestored(object? sender, ConnectionFailedEventArgs e)
+        {
+            if (Interlocked.Exchange(ref _lost, 0) == 0)
+            {
+                return;
+            }
+            var ids = connections.Snapshot();
+            logger.LogInformation("Redis is back: asking this instance's {Count} connections to fetch what they missed", ids.Count);
+            try
+            {
+                // One by one: the backplane writes to a connection of this instance directly, but sends a list
+                // of connections through Redis.
+                await Task.WhenAll(ids.Select(id => hub.Clients.Client(id).Resync()));
+            }
+            catch (Exception error)
+            {
+                logger.LogWarning(error, "Could not ask every connection to fetch what it missed; each will when it reconnects");
+            }
+        }
     }
 
     /// <summary>Ends a user's sessions on every instance: the request goes out on Redis, each instance closes its own.</summary>

@@ -13,41 +13,45 @@ public enum ChatAction
 }
 
 /// <summary>
-/// The chat's limits per sender (a visitor or a staff user), whatever connection or API they come through: messages,
-/// typing updates and read receipts a second, and live hub connections per visitor token. Every refusal says how long
-/// to wait. The state sits behind this interface so that several API instances can later share it (Redis).
+/// The chat's limits per sender (a visitor or a staff user), whatever connection, API or API instance they come
+/// through: messages, typing updates and read receipts a second (counted by <see cref="RateLimitWindows"/>), and live
+/// hub connections per visitor token. Every refusal says how long to wait.
 /// </summary>
 public interface IChatLimits
 {
     /// <summary>Counts one <paramref name="action"/> of the caller, or throws a <see cref="ChatException"/> (429) saying when to retry.</summary>
-    void Enforce(ChatAction action, Caller caller);
+    ValueTask EnforceAsync(ChatAction action, Caller caller);
 
     /// <summary>Counts a new live connection of a visitor; dispose the result when it closes. Throws when the visitor has too many.</summary>
     IDisposable OpenConnection(Guid visitorId);
 }
 
-/// <summary><see cref="IChatLimits"/> in this process's memory: right for one API instance.</summary>
-public sealed class InMemoryChatLimits : IChatLimits, IDisposable
+/// <summary>
+/// <see cref="IChatLimits"/>. The connection count is kept by each instance for its own connections (a count in Redis
+/// would outlive an instance that dies), so with several instances a visitor may hold that many on each.
+/// </summary>
+public sealed class ChatLimits : IChatLimits, IDisposable
 {
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
     private readonly ChatHubOptions _options;
-    private readonly PartitionedRateLimiter<(ChatAction Action, Guid Sender)> _limiter;
+    private readonly RateLimitWindows.WindowLimiter _limiter;
     private readonly ConcurrentDictionary<Guid, int> _connections = new();
 
-    public InMemoryChatLimits(IOptions<ChatHubOptions> options)
+    public ChatLimits(IOptions<ChatHubOptions> options, RateLimitWindows windows)
     {
         _options = options.Value;
-        _limiter = PartitionedRateLimiter.Create<(ChatAction Action, Guid Sender), (ChatAction, Guid)>(key =>
-            RateLimitPartition.GetTokenBucketLimiter(key, k => PerSecond(PerSecondLimit(k.Item1))));
+        _limiter = windows.Create(key => (PerSecondLimit(Enum.Parse<ChatAction>(key[..key.IndexOf(':')])), Second));
     }
 
-    public void Enforce(ChatAction action, Caller caller)
+    public async ValueTask EnforceAsync(ChatAction action, Caller caller)
     {
-        using var lease = _limiter.AttemptAcquire((action, caller.Id));
+        using var lease = await _limiter.AcquireAsync($"{action}:{caller.Id}");
         if (lease.IsAcquired)
         {
             return;
         }
-        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : Second;
         var limit = PerSecondLimit(action);
         throw ChatException.TooManyRequests(action switch
         {
@@ -89,18 +93,9 @@ public sealed class InMemoryChatLimits : IChatLimits, IDisposable
         _ => _options.MaxReadsPerSecond,
     };
 
-    private static TokenBucketRateLimiterOptions PerSecond(int limit) => new()
-    {
-        TokenLimit = limit,
-        TokensPerPeriod = limit,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
-
     public void Dispose() => _limiter.Dispose();
 
-    private sealed class Opened(InMemoryChatLimits limits, Guid visitorId) : IDisposable
+    private sealed class Opened(ChatLimits limits, Guid visitorId) : IDisposable
     {
         private int _disposed;
 

@@ -103,7 +103,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
         activity?.SetTag("chat.sender.kind", caller.Kind.ToString());
 
         var (clientMessageId, body) = MessageRules.Validate(request.ClientMessageId, request.Body, request.AttachmentId is not null);
-        limits.Enforce(ChatAction.Send, caller);
+        await limits.EnforceAsync(ChatAction.Send, caller);
         var attachment = request.AttachmentId is { } attachmentId ? await GetOwnAttachmentAsync(caller, attachmentId, ct) : null;
 
         // The writer checks the conversation (exists, open, the visitor's own) in the same statement that stores
@@ -212,7 +212,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
 
     public async Task MarkReadAsync(Caller caller, Guid conversationId, long upToMessageId, CancellationToken ct = default)
     {
-        limits.Enforce(ChatAction.Read, caller);
+        await limits.EnforceAsync(ChatAction.Read, caller);
         var conversation = await GetAccessibleAsync(caller, conversationId, ct);
         var lastId = await db.Messages.Where(m => m.ConversationId == conversationId).MaxAsync(m => (long?)m.Id, ct) ?? 0;
         var upTo = Math.Min(upToMessageId, lastId);
@@ -238,7 +238,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
 
     public async Task SetTypingAsync(Caller caller, Guid conversationId, bool isTyping, string? connectionId, CancellationToken ct = default)
     {
-        limits.Enforce(ChatAction.Typing, caller);
+        await limits.EnforceAsync(ChatAction.Typing, caller);
         var conversation = await GetAccessibleAsync(caller, conversationId, ct);
         if (conversation.Status == ConversationStatus.Closed && isTyping)
         {

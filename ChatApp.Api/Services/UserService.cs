@@ -32,15 +32,15 @@ public class UserService(
             throw ChatException.Invalid("email", "Enter your e-mail and password.");
         }
         var email = NormalizeEmail(TextRules.Check(request.Email, "email", "e-mail address", MaxEmailLength));
-        throttle.EnsureMayTry(email, clientIp);
+        await throttle.EnsureMayTryAsync(email, clientIp);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, ct);
         var passwordOk = BCrypt.Net.BCrypt.Verify(request.Password, user?.PasswordHash ?? DummyHash);
         if (user is null || !passwordOk)
         {
-            throttle.Failed(email, clientIp);
+            await throttle.FailedAsync(email, clientIp);
             throw new ChatException(ChatError.Unauthorized, "The e-mail or password is wrong.");
         }
-        throttle.Succeeded(email, clientIp);
+        await throttle.SucceededAsync(email, clientIp);
         if (!user.IsActive)
         {
             throw new ChatException(ChatError.Unauthorized, "This account is deactivated. Ask an admin to restore it.");

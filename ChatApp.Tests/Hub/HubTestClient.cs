@@ -27,6 +27,7 @@ public sealed class HubTestClient : IAsyncDisposable
         {
             foreach (var summary in summaries) Updates.Add(summary);
         });
+        connection.On("Resync", () => Resyncs.Add("Resync"));
         connection.Reconnecting += ex => { Log("reconnecting", ex); States.Add("reconnecting"); return Task.CompletedTask; };
         connection.Reconnected += _ => { Log("reconnected", null); States.Add("reconnected"); return Task.CompletedTask; };
         connection.Closed += ex => { Log("closed", ex); States.Add("closed"); return Task.CompletedTask; };
@@ -37,6 +38,7 @@ public sealed class HubTestClient : IAsyncDisposable
     public EventStream<TypingDto> Typing { get; } = new("TypingChanged");
     public EventStream<MessagesReadDto> Reads { get; } = new("MessagesRead");
     public EventStream<ConversationSummaryDto> Updates { get; } = new("ConversationUpdated");
+    public EventStream<string> Resyncs { get; } = new("Resync");
 
     /// <summary>Connection life: "reconnecting", "reconnected", "closed".</summary>
     public EventStream<string> States { get; } = new("connection state");

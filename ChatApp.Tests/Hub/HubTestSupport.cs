@@ -21,8 +21,8 @@ public static class HubAssert
 public static class RateAssert
 {
     /// <summary>
-    /// Asserts that a per-second token bucket let through between its capacity and what it can have refilled while the
-    /// burst lasted: on a busy machine a burst takes longer, and the bucket fairly lets more through.
+    /// Asserts that a per-second window let through between its limit and the limit of every window the burst touched:
+    /// on a busy machine a burst takes longer and spans more windows, which fairly let more through.
     /// </summary>
     public static void AllowedWithin(int accepted, int perSecond, TimeSpan burstTook) =>
         Assert.InRange(accepted, perSecond, perSecond * (1 + (int)Math.Ceiling(burstTook.TotalSeconds)));

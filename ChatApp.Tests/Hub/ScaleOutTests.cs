@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Threading.RateLimiting;
 using ChatApp.Api.Data.Entities;
 using ChatApp.Api.Services;
 using ChatApp.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace ChatApp.Tests.Hub;
 
@@ -172,6 +176,59 @@ public sealed class ScaleOutTests(ApiFixture api) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WidgetStartsAndWrongPasswords_CountAcrossInstances()
+    {
+        var limits = new Dictionary<string, string?>
+        {
+            ["RateLimits:WidgetStartsPerIpPerMinute"] = "1",
+            ["RateLimits:LoginFailuresPerAccountAndIpPer15Minutes"] = "2",
+        };
+        await using var a = Instance(limits);
+        await using var b = Instance(limits);
+        using var onA = api.Client(factory: a);
+        using var onB = api.Client(factory: b);
+
+        var start = new StartConversationRequest("Vera", null, null);
+        Assert.Equal(HttpStatusCode.Created, (await onA.PostAsJsonAsync("/api/widget/conversations", start, TestJson.Options)).StatusCode);
+        var secondStart = await onB.PostAsJsonAsync("/api/widget/conversations", start, TestJson.Options);
+        await secondStart.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(secondStart.Headers.RetryAfter?.Delta);
+
+        var wrong = new LoginRequest(ApiFixture.AdminEmail, "not the password");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onA.PostAsJsonAsync("/api/auth/login", wrong, TestJson.Options)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onB.PostAsJsonAsync("/api/auth/login", wrong, TestJson.Options)).StatusCode);
+        var third = await onA.PostAsJsonAsync("/api/auth/login", new LoginRequest(ApiFixture.AdminEmail, ApiFixture.AdminPassword), TestJson.Options);
+        Assert.Contains("Too many wrong passwords", await third.AssertProblemAsync(HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task RateLimitWindows_AreSharedThroughRedis_AndEachInstanceCountsAloneWhileRedisIsDown()
+    {
+        await using var redisA = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString + ",abortConnect=false");
+        await using var redisB = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString + ",abortConnect=false");
+        using var limiterA = Windows(redisA).Create(_ => (3, TimeSpan.FromMinutes(1)));
+        using var limiterB = Windows(redisB).Create(_ => (3, TimeSpan.FromMinutes(1)));
+
+        Assert.True((await limiterA.AcquireAsync("test:key")).IsAcquired);
+        Assert.True((await limiterB.AcquireAsync("test:key")).IsAcquired);
+        Assert.True((await limiterA.AcquireAsync("test:key", 0)).IsAcquired, "zero permits only asks whether one is left");
+        Assert.True((await limiterB.AcquireAsync("test:key")).IsAcquired);
+        var refused = await limiterA.AcquireAsync("test:key");
+        Assert.False(refused.IsAcquired);
+        Assert.False((await limiterB.AcquireAsync("test:key", 0)).IsAcquired);
+        Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var wait));
+        Assert.InRange(wait, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+
+        _redis.Stop();
+        // Neither an error nor a wait for StackExchange.Redis's timeout: the instance's own window answers.
+        await EventuallyAsync(() => Task.FromResult(!redisA.IsConnected), "the client sees Redis gone");
+        Assert.True((await limiterA.AcquireAsync("test:other")).IsAcquired);
+    }
+
+    private static RateLimitWindows Windows(IConnectionMultiplexer redis) => new(
+        new ServiceCollection().AddSingleton(redis).BuildServiceProvider(), NullLogger<RateLimitWindows>.Instance);
+
+    [Fact]
     public async Task RedisDown_TheApiServesWhatItCan_SaysDegraded_AndRecovers()
     {
         var (session, visitor, staff) = await ConversationAcrossAsync();
@@ -188,6 +245,9 @@ public sealed class ScaleOutTests(ApiFixture api) : IAsyncLifetime
 
         await _redis.StartAgainAsync();
         await EventuallyAsync(async () => await http.GetStringAsync("/health") == "Healthy", "/health says Healthy again");
+        // Both instances lost Redis: each asks its own clients to fetch what they missed.
+        await staff.Resyncs.NextAsync(TimeSpan.FromSeconds(60));
+        await visitor.Resyncs.NextAsync(TimeSpan.FromSeconds(60));
         var resumed = await staff.GetMessagesAfterAsync(session.Conversation.Id, 0);
         Assert.Contains(resumed, m => m.ClientMessageId == "while-down-rest");
         Assert.Contains(resumed, m => m.Id == hubSent.Id);
@@ -198,9 +258,9 @@ public sealed class ScaleOutTests(ApiFixture api) : IAsyncLifetime
         }, "live delivery across instances again");
     }
 
-    private ChatApiFactory Instance()
+    private ChatApiFactory Instance(Dictionary<string, string?>? settings = null)
     {
-        var factory = api.CreateFactory(settings: new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _redis.ConnectionString });
+        var factory = api.CreateFactory(settings: new Dictionary<string, string?>(settings ?? []) { ["ConnectionStrings:redis"] = _redis.ConnectionString });
         factory.StartServer();
         return factory;
     }

@@ -1,5 +1,7 @@
 using ChatApp.Api.Auth;
 using ChatApp.Api.Services;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace ChatApp.Tests.Unit;
@@ -11,31 +13,32 @@ public class LoginThrottleTests
         LoginFailuresPerAccountAndIpPer15Minutes = perAddress,
         LoginFailuresPerAccountBurst = burst,
         LoginAccountSlowdownSeconds = 10,
-    }), TimeProvider.System);
+    }), TimeProvider.System, new RateLimitWindows(new ServiceCollection().BuildServiceProvider(), NullLogger<RateLimitWindows>.Instance));
 
     [Fact]
-    public void FailuresFromManyAddresses_SlowTheAccount_ButNotItsKnownAddress()
+    public async Task FailuresFromManyAddresses_SlowTheAccount_ButNotItsKnownAddress()
     {
         using var throttle = Throttle();
-        throttle.Succeeded("a@x", "known");
+        await throttle.SucceededAsync("a@x", "known");
         for (var i = 0; i < 3; i++)
         {
-            throttle.EnsureMayTry("a@x", $"attacker{i}");
-            throttle.Failed("a@x", $"attacker{i}");
+            await throttle.EnsureMayTryAsync("a@x", $"attacker{i}");
+            await throttle.FailedAsync("a@x", $"attacker{i}");
         }
-        var refused = Assert.Throws<ChatException>(() => throttle.EnsureMayTry("a@x", "attacker9"));
-        Assert.InRange(refused.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
-        throttle.EnsureMayTry("a@x", "known");
-        throttle.EnsureMayTry("b@x", "attacker9");
+        var refused = await Assert.ThrowsAsync<ChatException>(() => throttle.EnsureMayTryAsync("a@x", "attacker9"));
+        // Three wrong passwords per 3 × 10 seconds: the wait is what is left of that window.
+        Assert.InRange(refused.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+        await throttle.EnsureMayTryAsync("a@x", "known");
+        await throttle.EnsureMayTryAsync("b@x", "attacker9");
     }
 
     [Fact]
-    public void FailuresFromOneAddress_StopThatAddressOnly()
+    public async Task FailuresFromOneAddress_StopThatAddressOnly()
     {
         using var throttle = Throttle(perAddress: 2, burst: 100);
-        throttle.Failed("a@x", "attacker");
-        throttle.Failed("a@x", "attacker");
-        Assert.Equal(ChatError.TooManyRequests, Assert.Throws<ChatException>(() => throttle.EnsureMayTry("a@x", "attacker")).Error);
-        throttle.EnsureMayTry("a@x", "owner");
+        await throttle.FailedAsync("a@x", "attacker");
+        await throttle.FailedAsync("a@x", "attacker");
+        Assert.Equal(ChatError.TooManyRequests, (await Assert.ThrowsAsync<ChatException>(() => throttle.EnsureMayTryAsync("a@x", "attacker"))).Error);
+        await throttle.EnsureMayTryAsync("a@x", "owner");
     }
 }

@@ -34,8 +34,8 @@ function isUnauthorized(error) {
 /**
  * Owns one hub connection for a page. It reports a simple status ('disconnected' | 'connecting' |
  * 'connected' | 'reconnecting'), keeps retrying the first start, and calls every `onConnected` handler
- * after the first start and after each reconnect, which is where the page resumes: it re-joins what it
- * follows and fetches the messages it missed (see `fetchMissed`).
+ * after the first start, after each reconnect and when the server says `Resync`, which is where the page
+ * resumes: it re-joins what it follows and fetches the messages it missed (see `fetchMissed`).
  *
  * @param {{
  *   url?: string,
@@ -80,6 +80,8 @@ export function createChatConnection(options) {
     setStatus('connected')
     await runConnected('reconnected')
   })
+  // The server missed live events for a while (its instance lost Redis): catch up as after a reconnect.
+  connection.on('Resync', () => runConnected('resync'))
   connection.onclose(() => {
     if (stopped) {
       setStatus('disconnected')

@@ -70,6 +70,16 @@ describe('createChatConnection', () => {
     expect(chat.status).toBe('disconnected')
   })
 
+  it('resumes when the server says it may have missed events (Resync)', async () => {
+    const { chat, conn } = setup()
+    const resume = vi.fn()
+    chat.onConnected(resume)
+    await chat.start()
+    const [, resync] = conn.on.mock.calls.find(([method]) => method === 'Resync')
+    await resync()
+    expect(resume).toHaveBeenLastCalledWith('resync')
+  })
+
   it('shows reconnecting, then resumes after the reconnect', async () => {
     const { chat, conn, statuses } = setup()
     const resume = vi.fn()
