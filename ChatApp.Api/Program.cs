@@ -30,6 +30,9 @@ app.MapWidgetSettingsApi();
 app.MapConversationsApi();
 app.MapUsersApi();
 app.MapUploadsApi();
+app.MapReportsApi();
+app.MapWebhooksApi();
+app.MapAuditApi();
 app.MapHub<ChatHub>("/hubs/chat", options => options.AllowStatefulReconnects = true);
 
 app.Run();

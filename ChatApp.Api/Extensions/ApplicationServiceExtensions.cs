@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using ChatApp.Api.Apis;
+using ChatApp.Api.Audit;
 using ChatApp.Api.Auth;
 using ChatApp.Api.Data;
 using ChatApp.Api.Errors;
@@ -9,6 +10,8 @@ using ChatApp.Api.Hubs;
 using ChatApp.Api.Services;
 using ChatApp.Api.Settings;
 using ChatApp.Api.Uploads;
+using ChatApp.Api.Webhooks;
+using ChatApp.Api.Reports;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
@@ -64,6 +67,11 @@ public static class ApplicationServiceExtensions
         services.Configure<ChatHubOptions>(configuration.GetSection(ChatHubOptions.Section));
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
 
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<ReportService>();
+        services.AddWebhooks(configuration);
+
         services.AddChatAuthentication(configuration);
         services.AddChatRateLimiting();
 
@@ -88,6 +96,21 @@ public static class ApplicationServiceExtensions
         services.RemoveAll<IHubProtocol>();
         services.AddSingleton<IHubProtocol, ArgumentCheckingHubProtocol>();
         return builder;
+    }
+
+    private static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebhookOptions>()
+            .Bind(configuration.GetSection(WebhookOptions.Section))
+            .Validate(o => o.Lease > o.Timeout, "Webhooks:Lease must be longer than Webhooks:Timeout, or two instances could send the same delivery at once.")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.FirstRetryDelay > TimeSpan.Zero && o.MaxConcurrency > 0,
+                "Webhooks:Timeout, PollInterval, FirstRetryDelay and MaxConcurrency must be positive.")
+            .ValidateOnStart();
+        services.AddScoped<WebhookService>();
+        services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService<WebhookDeliveryWorker>();
+        return services;
     }
 
     private static IServiceCollection AddChatRateLimiting(this IServiceCollection services)

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using ChatApp.Api.Audit;
 using ChatApp.Api.Auth;
 using ChatApp.Api.Data;
 using ChatApp.Api.Data.Entities;
@@ -7,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ChatApp.Api.Services;
 
 /// <summary>Staff accounts: sign-in and the admin's user management.</summary>
-public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle throttle, IStaffSessions sessions, TimeProvider time)
+public class UserService(
+    ChatDbContext db, TokenService tokens, LoginThrottle throttle, IStaffSessions sessions, TimeProvider time, AuditLog audit)
 {
     public const int MinPasswordLength = 8;
     public const int MaxEmailLength = 320;
@@ -91,6 +93,7 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
             UpdatedAt = now,
         };
         db.Users.Add(user);
+        audit.Record(AuditActions.UserCreated, "user", user.Id, user.Email, new { user.DisplayName, user.Role });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -117,6 +120,7 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
         {
             return UserDto.From(user);
         }
+        audit.Record(AuditActions.UserRoleChanged, "user", user.Id, user.Email, new { From = user.Role, To = role.Value });
         user.Role = role.Value;
         user.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
@@ -130,6 +134,10 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
         if (user.Id == admin.Id)
         {
             throw ChatException.Conflict("You cannot deactivate your own account.");
+        }
+        if (user.IsActive)
+        {
+            audit.Record(AuditActions.UserDeactivated, "user", user.Id, user.Email);
         }
         user.IsActive = false;
         user.UpdatedAt = time.GetUtcNow();

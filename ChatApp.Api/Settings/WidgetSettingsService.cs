@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ChatApp.Api.Audit;
 using ChatApp.Api.Data;
 using ChatApp.Api.Data.Entities;
 using ChatApp.Api.Uploads;
@@ -23,7 +24,8 @@ public sealed class WidgetSettingsSnapshot(WidgetSettings settings)
 /// public endpoint costs no query per page view), changed by admins, created with defaults on first read.
 /// </summary>
 public class WidgetSettingsService(
-    ChatDbContext db, IMemoryCache cache, AvailabilityService availability, IOptions<UploadOptions> uploads, TimeProvider time)
+    ChatDbContext db, IMemoryCache cache, AvailabilityService availability, IOptions<UploadOptions> uploads, TimeProvider time,
+    AuditLog audit)
 {
     public static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(5);
     public const string CacheKey = "widget-settings";
@@ -56,6 +58,7 @@ public class WidgetSettingsService(
         var settings = await db.WidgetSettings.SingleAsync(ct);
         WidgetSettingsRules.Apply(request, settings);
         settings.UpdatedAt = time.GetUtcNow();
+        audit.Record(AuditActions.WidgetSettingsUpdated, "widget_settings", details: new { Changed = ChangedFields(settings) });
         await db.SaveChangesAsync(ct);
         cache.Remove(CacheKey);
         return ToAdminDto(settings);
@@ -71,6 +74,7 @@ public class WidgetSettingsService(
         var settings = await db.WidgetSettings.SingleAsync(ct);
         settings.IdentitySecret = NewSecret();
         settings.UpdatedAt = time.GetUtcNow();
+        audit.Record(AuditActions.IdentitySecretRotated, "widget_settings");
         await db.SaveChangesAsync(ct);
         cache.Remove(CacheKey);
         return ToAdminDto(settings);
@@ -105,6 +109,18 @@ public class WidgetSettingsService(
             // Callers that change the settings load them again, tracked (with their owned business hours).
             db.ChangeTracker.Clear();
         }
+    }
+
+    /// <summary>The names of the settings an update changed (camelCase, as in the API), for the audit log.</summary>
+    private string[] ChangedFields(WidgetSettings settings)
+    {
+        db.ChangeTracker.DetectChanges();
+        var entry = db.Entry(settings);
+        var changed = entry.Properties.Where(p => p.IsModified && p.Metadata.Name != nameof(WidgetSettings.UpdatedAt)).Select(p => p.Metadata.Name);
+        var hours = entry.Collection(s => s.BusinessHours).IsModified
+            || db.ChangeTracker.Entries<BusinessHoursInterval>().Any(e => e.State != EntityState.Unchanged)
+            ? [nameof(WidgetSettings.BusinessHours)] : Array.Empty<string>();
+        return [.. changed.Concat(hours).Distinct().Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName)];
     }
 
     private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));

@@ -47,6 +47,10 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
         builder.UseSetting("RateLimits:LoginFailuresPerAccountBurst", "10000");
         builder.UseSetting("RateLimits:WidgetStartsPerIpPerMinute", "10000");
         builder.UseSetting("RateLimits:UploadsPerIpPerMinute", "10000");
+        // Webhook receivers in tests listen on loopback; only instances a test starts for it send deliveries, so each
+        // test knows who delivers (WebhookTests).
+        builder.UseSetting("Webhooks:AllowPrivateAddresses", "true");
+        builder.UseSetting("Webhooks:DeliveryEnabled", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

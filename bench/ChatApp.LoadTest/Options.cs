@@ -20,6 +20,9 @@ public sealed record Options
     public int? ApiPid { get; init; }
     public int BodyLength { get; init; } = 80;
     public string Output { get; init; } = "bench/results/result.json";
+    public int Messages { get; init; } = 1_000_000;
+    public int Days { get; init; } = 180;
+    public int Runs { get; init; } = 5;
 
     public static Options Parse(string[] args)
     {
@@ -52,6 +55,9 @@ public sealed record Options
             ApiPid = Get("api-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             BodyLength = Int("body-length", 80),
             Output = Get("output") ?? "bench/results/result.json",
+            Messages = Int("messages", 1_000_000),
+            Days = Int("days", 180),
+            Runs = Int("runs", 5),
         };
         if (values.Count > 0)
         {

@@ -6,7 +6,8 @@ Dictionary<string, object> result = options.Mode switch
 {
     "throughput" => await new ThroughputScenario(options).RunAsync(),
     "connections" => await new ConnectionsScenario(options).RunAsync(),
-    _ => throw new ArgumentException($"Unknown --mode {options.Mode}: use throughput or connections."),
+    "reports" => await new ReportsScenario(options).RunAsync(),
+    _ => throw new ArgumentException($"Unknown --mode {options.Mode}: use throughput, connections or reports."),
 };
 result["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
 result["measured_at"] = DateTimeOffset.UtcNow;

@@ -23,5 +23,9 @@ public class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
         builder.HasIndex(c => new { c.Status, c.LastMessageAt });
         builder.HasIndex(c => c.VisitorId);
         builder.HasIndex(c => c.AssignedUserId);
+        // Reports: conversations started, closed and rated in a period.
+        builder.HasIndex(c => c.CreatedAt);
+        builder.HasIndex(c => c.ClosedAt).HasFilter("closed_at IS NOT NULL");
+        builder.HasIndex(c => c.RatedAt).HasFilter("rated_at IS NOT NULL");
     }
 }

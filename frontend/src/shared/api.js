@@ -168,6 +168,30 @@ export function createApiClient(options = {}) {
       setRole: (userId, role) => request('PUT', `/api/users/${id(userId)}/role`, { body: { role } }),
       deactivate: (userId) => request('POST', `/api/users/${id(userId)}/deactivate`),
     },
+    /** Admin reports: `period` is `{ from, to, tz, operatorId? }` (dates yyyy-MM-dd, IANA time zone). */
+    reports: {
+      summary: (period) => request('GET', '/api/reports/summary', { query: period }),
+      operators: (period) => request('GET', '/api/reports/operators', { query: period }),
+      conversationsCsv: (period) => download('/api/reports/conversations.csv', period),
+    },
+    webhooks: {
+      list: () => request('GET', '/api/webhooks'),
+      events: () => request('GET', '/api/webhooks/events'),
+      get: (webhookId) => request('GET', `/api/webhooks/${id(webhookId)}`),
+      create: (webhook) => request('POST', '/api/webhooks', { body: webhook }),
+      update: (webhookId, webhook) => request('PUT', `/api/webhooks/${id(webhookId)}`, { body: webhook }),
+      remove: (webhookId) => request('DELETE', `/api/webhooks/${id(webhookId)}`),
+      rotateSecret: (webhookId) => request('POST', `/api/webhooks/${id(webhookId)}/secret`),
+      deliveries: (webhookId) => request('GET', `/api/webhooks/${id(webhookId)}/deliveries`),
+      sendTest: (webhookId) => request('POST', `/api/webhooks/${id(webhookId)}/test`),
+      redeliver: (webhookId, deliveryId) =>
+        request('POST', `/api/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/redeliver`),
+    },
+    audit: {
+      /** @param {{ action?: string, actorId?: string, from?: string, to?: string, page?: number, pageSize?: number }} [filter] */
+      list: (filter = {}) => request('GET', '/api/audit', { query: filter }),
+      actions: () => request('GET', '/api/audit/actions'),
+    },
     uploads: {
       /** @param {Blob} file @param {string} [fileName] */
       upload: (file, fileName) => {
