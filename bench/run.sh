@@ -16,6 +16,7 @@
 #   INSTANCES=2 SCENARIOS=ladder bench/run.sh      # one instance, then two instances + Redis, from one run
 #   RATES=500,2000 CLIMB=0 DURATION=10 SCENARIOS=ladder bench/run.sh   # a quick look at two rungs
 #   PROTOCOL=messagepack bench/run.sh              # the hub's MessagePack protocol instead of JSON
+#   API_ENV="DOTNET_PerfMapEnabled=1" SKIP_BUILD=1 …   # extra environment for the API (here: for perf), no build
 #
 # The load generator runs on the same machine: check `uptime` first; each rung reports the load average and how busy
 # the whole machine was. Results: bench/results/<time>/ (JSON per scenario, the ladder tables as Markdown).
@@ -48,10 +49,12 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== Machine: $(nproc) cores; $(uptime)"
-echo "== Building (Release)"
-dotnet build ChatApp.Api -c Release -v q -nologo >/dev/null
-dotnet build ChatApp.MigrationService -c Release -v q -nologo >/dev/null
-dotnet build bench/ChatApp.LoadTest -c Release -v q -nologo >/dev/null
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "== Building (Release)"
+  dotnet build ChatApp.Api -c Release -v q -nologo >/dev/null
+  dotnet build ChatApp.MigrationService -c Release -v q -nologo >/dev/null
+  dotnet build bench/ChatApp.LoadTest -c Release -v q -nologo >/dev/null
+fi
 
 echo "== Starting PostgreSQL on 127.0.0.1:$PG_PORT (ChatApp.AppHost/postgres-server.sh)"
 PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
@@ -86,7 +89,7 @@ start_apis() {
       Chat__MaxMessagesPerSecond=1000000 Chat__MaxTypingPerSecond=1000000 Chat__MaxReadsPerSecond=1000000 \
       Chat__MaxConnectionsPerVisitor=1000000 ${WRITER_PARTITIONS:+Chat__Writer__Partitions=$WRITER_PARTITIONS} \
       RateLimits__LoginPerIpPerMinute=1000000 RateLimits__LoginPerAccountPer15Minutes=1000000 \
-      RateLimits__WidgetStartsPerIpPerMinute=1000000 RateLimits__UploadsPerIpPerMinute=1000000 \
+      RateLimits__WidgetStartsPerIpPerMinute=1000000 RateLimits__UploadsPerIpPerMinute=1000000 ${API_ENV:-} \
       dotnet ChatApp.Api/bin/Release/net10.0/ChatApp.Api.dll --contentRoot "$PWD/ChatApp.Api/bin/Release/net10.0" \
       > "$WORK/api-$i.log" 2>&1 &
     API_PIDS+=($!)
