@@ -22,8 +22,8 @@ public static class AuthApi
         return app;
     }
 
-    private static async Task<Ok<LoginResult>> Login(LoginRequest request, UserService users, CancellationToken ct) =>
-        TypedResults.Ok(await users.LoginAsync(request, ct));
+    private static async Task<Ok<LoginResult>> Login(LoginRequest request, HttpContext context, UserService users, CancellationToken ct) =>
+        TypedResults.Ok(await users.LoginAsync(request, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", ct));
 
     private static async Task<Ok<UserDto>> Me(HttpContext context, UserService users, CancellationToken ct) =>
         TypedResults.Ok(await users.GetAsync(Caller.From(context.User).Id, ct));

@@ -9,7 +9,7 @@ namespace ChatApp.Api.Services;
 /// Conversations and their messages: every rule about who may read, write, assign and close lives here,
 /// and both the REST endpoints and the hub call it.
 /// </summary>
-public class ConversationService(ChatDbContext db, IChatNotifier notifier, MessageWriter writer, TimeProvider time)
+public class ConversationService(ChatDbContext db, IChatNotifier notifier, MessageWriter writer, IChatLimits limits, TimeProvider time)
 {
     public const int MaxPageSize = 100;
     public const int MaxMessagesPerRead = 500;
@@ -40,6 +40,10 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
         if (pageSize is < 1 or > MaxPageSize)
         {
             throw ChatException.Invalid("pageSize", $"The page size must be between 1 and {MaxPageSize}.");
+        }
+        if (page > int.MaxValue / pageSize)
+        {
+            throw ChatException.Invalid("page", $"At {pageSize} a page, pages go up to {int.MaxValue / pageSize}.");
         }
         var query = db.Conversations.AsNoTracking().Include(c => c.AssignedUser).AsQueryable();
         if (status is not null)
@@ -87,7 +91,8 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
 
     /// <summary>
     /// Stores a message once per client message id, then broadcasts it (<see cref="MessageWriter"/>). A resend
-    /// returns the stored message with <c>Created = false</c> and broadcasts nothing.
+    /// returns the stored message with <c>Created = false</c> and delivers it to the conversation again: a sender that
+    /// resends could not know whether it was stored (the connection dropped mid-commit), nor whether anyone got it.
     /// </summary>
     public async Task<(MessageDto Message, bool Created)> SendAsync(
         Caller caller, Guid conversationId, SendMessageRequest request, CancellationToken ct = default)
@@ -98,6 +103,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
         activity?.SetTag("chat.sender.kind", caller.Kind.ToString());
 
         var (clientMessageId, body) = MessageRules.Validate(request.ClientMessageId, request.Body, request.AttachmentId is not null);
+        limits.Enforce(ChatAction.Send, caller);
         var attachment = request.AttachmentId is { } attachmentId ? await GetOwnAttachmentAsync(caller, attachmentId, ct) : null;
 
         // The writer checks the conversation (exists, open, the visitor's own) in the same statement that stores
@@ -126,7 +132,9 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
         var existing = await FindByClientIdAsync(conversation, clientMessageId, ct);
         if (existing is not null)
         {
-            return (EnsureSameSender(existing, caller), false);
+            EnsureSameSender(existing, caller);
+            await notifier.MessageResentAsync(existing);
+            return (existing, false);
         }
         if (conversation.Status == ConversationStatus.Closed)
         {
@@ -204,6 +212,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
 
     public async Task MarkReadAsync(Caller caller, Guid conversationId, long upToMessageId, CancellationToken ct = default)
     {
+        limits.Enforce(ChatAction.Read, caller);
         var conversation = await GetAccessibleAsync(caller, conversationId, ct);
         var lastId = await db.Messages.Where(m => m.ConversationId == conversationId).MaxAsync(m => (long?)m.Id, ct) ?? 0;
         var upTo = Math.Min(upToMessageId, lastId);
@@ -229,6 +238,7 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
 
     public async Task SetTypingAsync(Caller caller, Guid conversationId, bool isTyping, string? connectionId, CancellationToken ct = default)
     {
+        limits.Enforce(ChatAction.Typing, caller);
         var conversation = await GetAccessibleAsync(caller, conversationId, ct);
         if (conversation.Status == ConversationStatus.Closed && isTyping)
         {

@@ -10,6 +10,8 @@ namespace ChatApp.Api.Services;
 public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle throttle, IStaffSessions sessions, TimeProvider time)
 {
     public const int MinPasswordLength = 8;
+    public const int MaxEmailLength = 320;
+    public const int MaxDisplayNameLength = 100;
 
     // Verifying against a real hash when the account does not exist keeps the response time the same,
     // so timing does not tell which e-mails have accounts.
@@ -20,24 +22,23 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
 
     public static string HashPassword(string password) => BCrypt.Net.BCrypt.HashPassword(password, PasswordWorkFactor);
 
-    public async Task<LoginResult> LoginAsync(LoginRequest request, CancellationToken ct = default)
+    /// <param name="clientIp">The caller's address (after forwarded headers from trusted proxies), for <see cref="LoginThrottle"/>.</param>
+    public async Task<LoginResult> LoginAsync(LoginRequest request, string clientIp, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
         {
             throw ChatException.Invalid("email", "Enter your e-mail and password.");
         }
-        var email = NormalizeEmail(request.Email);
-        if (!throttle.TryAcquire(email))
-        {
-            throw new ChatException(ChatError.TooManyRequests,
-                "Too many sign-in attempts for this account. Wait a few minutes and try again.");
-        }
+        var email = NormalizeEmail(TextRules.Check(request.Email, "email", "e-mail address", MaxEmailLength));
+        throttle.EnsureMayTry(email, clientIp);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, ct);
         var passwordOk = BCrypt.Net.BCrypt.Verify(request.Password, user?.PasswordHash ?? DummyHash);
         if (user is null || !passwordOk)
         {
+            throttle.Failed(email, clientIp);
             throw new ChatException(ChatError.Unauthorized, "The e-mail or password is wrong.");
         }
+        throttle.Succeeded(email, clientIp);
         if (!user.IsActive)
         {
             throw new ChatException(ChatError.Unauthorized, "This account is deactivated. Ask an admin to restore it.");
@@ -58,15 +59,13 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
 
     public async Task<UserDto> CreateAsync(CreateUserRequest request, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(request.Email) || !MailAddress.TryCreate(request.Email.Trim(), out _) || request.Email.Length > 320)
+        var requestedEmail = TextRules.Optional(request.Email, "email", "e-mail address", MaxEmailLength);
+        if (requestedEmail is null || !MailAddress.TryCreate(requestedEmail, out _))
         {
             throw ChatException.Invalid("email", "Enter a valid e-mail address.");
         }
-        var displayName = request.DisplayName?.Trim();
-        if (string.IsNullOrEmpty(displayName) || displayName.Length > 100)
-        {
-            throw ChatException.Invalid("displayName", "Enter a display name of at most 100 characters.");
-        }
+        var displayName = TextRules.OptionalName(request.DisplayName, "displayName", "display name", MaxDisplayNameLength)
+            ?? throw ChatException.Invalid("displayName", $"Enter a display name of at most {MaxDisplayNameLength} characters.");
         if (request.Password is null || request.Password.Length < MinPasswordLength || request.Password.Length > 72)
         {
             throw ChatException.Invalid("password", $"The password must be {MinPasswordLength} to 72 characters long.");
@@ -76,7 +75,7 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
         {
             throw ChatException.Invalid("role", "The role must be Admin or Operator.");
         }
-        var email = NormalizeEmail(request.Email);
+        var email = NormalizeEmail(requestedEmail);
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
         {
             throw ChatException.Conflict($"A user with the e-mail {email} already exists.");
