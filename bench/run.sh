@@ -29,6 +29,8 @@ INSTANCES=${INSTANCES:-1}; PROTOCOL=${PROTOCOL:-json}; SCENARIOS=${SCENARIOS:-la
 CONNECTIONS=${CONNECTIONS:-20000}; SOURCE_ADDRESSES=${SOURCE_ADDRESSES:-4}
 API_PORT=${API_PORT:-5380}; PG_PORT=${PG_PORT:-54380}; REDIS_PORT=${REDIS_PORT:-6390}
 RESULTS=${RESULTS:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
+# The API and migrations measured; another worktree's (APP_DIR=/tmp/main-copy) gives a before/after with this load test.
+APP_DIR=$(cd "${APP_DIR:-.}" && pwd)
 mkdir -p "$RESULTS"
 has() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
 
@@ -48,11 +50,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== Machine: $(nproc) cores; $(uptime)"
+echo "== Machine: $(nproc) cores; $(uptime); measuring $APP_DIR at $(git -C "$APP_DIR" log -1 --format='%h %s' | cut -c1-80)"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   echo "== Building (Release)"
-  dotnet build ChatApp.Api -c Release -v q -nologo >/dev/null
-  dotnet build ChatApp.MigrationService -c Release -v q -nologo >/dev/null
+  dotnet build "$APP_DIR/ChatApp.Api" -c Release -v q -nologo >/dev/null
+  dotnet build "$APP_DIR/ChatApp.MigrationService" -c Release -v q -nologo >/dev/null
   dotnet build bench/ChatApp.LoadTest -c Release -v q -nologo >/dev/null
 fi
 
@@ -73,8 +75,8 @@ echo "   $(psql_ -tAc "SELECT version()" postgres | cut -d, -f1); durability: $(
 echo "== Migrating"
 ADMIN_PASSWORD=bench-admin-password
 ConnectionStrings__chatdb="$CS" Admin__Email=admin@bench.local Admin__Password=$ADMIN_PASSWORD \
-  DOTNET_ENVIRONMENT=Production dotnet ChatApp.MigrationService/bin/Release/net10.0/ChatApp.MigrationService.dll \
-  --contentRoot "$PWD/ChatApp.MigrationService/bin/Release/net10.0" >/dev/null
+  DOTNET_ENVIRONMENT=Production dotnet "$APP_DIR/ChatApp.MigrationService/bin/Release/net10.0/ChatApp.MigrationService.dll" \
+  --contentRoot "$APP_DIR/ChatApp.MigrationService/bin/Release/net10.0" >/dev/null
 
 REDIS_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 SIGNING_KEY=$(head -c 48 /dev/urandom | base64)
@@ -90,7 +92,7 @@ start_apis() {
       Chat__MaxConnectionsPerVisitor=1000000 ${WRITER_PARTITIONS:+Chat__Writer__Partitions=$WRITER_PARTITIONS} \
       RateLimits__LoginPerIpPerMinute=1000000 RateLimits__LoginPerAccountPer15Minutes=1000000 \
       RateLimits__WidgetStartsPerIpPerMinute=1000000 RateLimits__UploadsPerIpPerMinute=1000000 ${API_ENV:-} \
-      dotnet ChatApp.Api/bin/Release/net10.0/ChatApp.Api.dll --contentRoot "$PWD/ChatApp.Api/bin/Release/net10.0" \
+      dotnet "$APP_DIR/ChatApp.Api/bin/Release/net10.0/ChatApp.Api.dll" --contentRoot "$APP_DIR/ChatApp.Api/bin/Release/net10.0" \
       > "$WORK/api-$i.log" 2>&1 &
     API_PIDS+=($!)
   done
