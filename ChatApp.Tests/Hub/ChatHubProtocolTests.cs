@@ -1,0 +1,42 @@
+using ChatApp.Api.Data.Entities;
+using ChatApp.Tests.Infrastructure;
+
+namespace ChatApp.Tests.Hub;
+
+/// <summary>The hub speaks MessagePack to clients that ask for it, and JSON to the others, in the same conversation.</summary>
+[Collection(ApiCollection.Name)]
+public class ChatHubProtocolTests(ApiFixture api) : IAsyncLifetime
+{
+    public Task InitializeAsync() => api.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task SendMessage_BetweenMessagePackAndJsonClients_EachReceivesTheSameMessagesInOrder()
+    {
+        var session = await api.StartWidgetAsync();
+        var conversationId = session.Conversation.Id;
+        var operatorUser = await api.CreateUserAsync(UserRole.Operator, "Olga Operator");
+        await using var visitor = await HubTestClient.ConnectAsync(api, session.VisitorToken, messagePack: true);
+        await using var staff = await HubTestClient.ConnectAsync(api, operatorUser.Token);
+        await staff.JoinAsync(conversationId);
+
+        var sent = new[]
+        {
+            await visitor.SendAsync(conversationId, "from MessagePack"),
+            await staff.SendAsync(conversationId, "from JSON"),
+            await visitor.SendAsync(conversationId, "from MessagePack again"),
+        };
+
+        var visitorSaw = await visitor.Messages.NextAsync(sent.Length);
+        var staffSaw = await staff.Messages.NextAsync(sent.Length);
+        Assert.Equal(sent.Select(m => (m.Id, m.Body, m.SenderKind, m.SenderName)), visitorSaw.Select(m => (m.Id, m.Body, m.SenderKind, m.SenderName)));
+        Assert.Equal(sent.Select(m => (m.Id, m.Body, m.SenderKind, m.SenderName)), staffSaw.Select(m => (m.Id, m.Body, m.SenderKind, m.SenderName)));
+        Assert.Equal(SenderKind.Operator, visitorSaw[1].SenderKind);
+        Assert.Equal("Olga Operator", visitorSaw[1].SenderName);
+        Assert.Equal(staffSaw[1].CreatedAt, visitorSaw[1].CreatedAt);
+
+        // History over MessagePack is the same as what was delivered.
+        var history = await visitor.GetMessagesAfterAsync(conversationId, 0);
+        Assert.Equal(sent.Select(m => m.Id), history.Select(m => m.Id));
+    }
+}
