@@ -81,7 +81,8 @@ ConnectionStrings__chatdb="$CS" Admin__Email=admin@bench.local Admin__Password=$
 REDIS_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 SIGNING_KEY=$(head -c 48 /dev/urandom | base64)
 # Starts `count` API instances (ports API_PORT, API_PORT+1, …), with the Redis backplane when `redis` is set.
-# The limits per person (issue 11) are raised: the load generator is 210 very fast people.
+# The limits per person (issue 11) are raised: the load generator is 210 very fast people. The database timeouts too:
+# past the knee a rung should show its latency, not the API's fail-fast answers (2 s / 3 s by default).
 start_apis() {
   local count=$1 redis=${2:-}
   for i in $(seq 0 $((count - 1))); do
@@ -90,6 +91,7 @@ start_apis() {
       Logging__LogLevel__Default=Warning \
       Chat__MaxMessagesPerSecond=1000000 Chat__MaxTypingPerSecond=1000000 Chat__MaxReadsPerSecond=1000000 \
       Chat__MaxConnectionsPerVisitor=1000000 ${WRITER_PARTITIONS:+Chat__Writer__Partitions=$WRITER_PARTITIONS} \
+      Database__ConnectTimeoutSeconds=30 Database__CommandTimeoutSeconds=30 \
       RateLimits__LoginPerIpPerMinute=1000000 RateLimits__LoginPerAccountPer15Minutes=1000000 \
       RateLimits__WidgetStartsPerIpPerMinute=1000000 RateLimits__UploadsPerIpPerMinute=1000000 ${API_ENV:-} \
       dotnet "$APP_DIR/ChatApp.Api/bin/Release/net10.0/ChatApp.Api.dll" --contentRoot "$APP_DIR/ChatApp.Api/bin/Release/net10.0" \

@@ -50,6 +50,12 @@ public sealed class ChatApiClient(Uri baseUrl) : IDisposable
     public async Task<WidgetSession> StartConversationAsync(string name)
     {
         var response = await _http.PostAsJsonAsync("/api/widget/conversations", new { name, pageUrl = "https://bench.example/" }, Json);
+        for (var attempt = 0; response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 5; attempt++)
+        {
+            // The API answers 503 when the database is too slow for it (a busy machine): wait as told, then retry.
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(2));
+            response = await _http.PostAsJsonAsync("/api/widget/conversations", new { name, pageUrl = "https://bench.example/" }, Json);
+        }
         await EnsureAsync(response, "start a widget conversation");
         return (await response.Content.ReadFromJsonAsync<WidgetSession>(Json))!;
     }
