@@ -18,7 +18,6 @@ public sealed class WidgetOutageBrowserTests(ApiFixture api, BrowserFixture brow
     private ChatApiFactory _factory = null!;
     private FrontendServer _frontend = null!;
     private IBrowserContext? _context;
-    private readonly string _uploads = Directory.CreateTempSubdirectory("chatapp-outage-browser-").FullName;
 
     public async Task InitializeAsync()
     {
@@ -36,7 +35,6 @@ public sealed class WidgetOutageBrowserTests(ApiFixture api, BrowserFixture brow
         await _frontend.DisposeAsync();
         await _factory.DisposeAsync();
         await _database.DisposeAsync();
-        Directory.Delete(_uploads, recursive: true);
     }
 
     [Fact]

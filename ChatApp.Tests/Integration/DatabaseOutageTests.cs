@@ -18,7 +18,6 @@ public sealed class DatabaseOutageTests(ApiFixture api) : IAsyncLifetime
 {
     private DroppingProxy _database = null!;
     private ChatApiFactory _factory = null!;
-    private readonly string _uploads = Directory.CreateTempSubdirectory("chatapp-outage-").FullName;
 
     public async Task InitializeAsync()
     {
@@ -34,7 +33,6 @@ public sealed class DatabaseOutageTests(ApiFixture api) : IAsyncLifetime
     {
         await _factory.DisposeAsync();
         await _database.DisposeAsync();
-        Directory.Delete(_uploads, recursive: true);
     }
 
     [Fact]

@@ -48,7 +48,6 @@ public sealed class RandomTextPropertyTests(ApiFixture api) : IAsyncLifetime
         (1, Gen.Int[20_000, 200_000].Select(n => new string('h', n) + "\0")));
 
     private ChatApiFactory _factory = null!;
-    private readonly string _uploads = Directory.CreateTempSubdirectory("chatapp-random-").FullName;
 
     public async Task InitializeAsync()
     {
@@ -63,7 +62,6 @@ public sealed class RandomTextPropertyTests(ApiFixture api) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _factory.DisposeAsync();
-        Directory.Delete(_uploads, recursive: true);
     }
 
     /// <summary>JSON with every character outside printable ASCII escaped, so unpaired surrogates reach the server as sent.</summary>
