@@ -65,7 +65,7 @@ public sealed class LadderScenario(Options options)
         for (var k = 0; queue.TryDequeue(out var rate); k++)
         {
             await Task.Delay(TimeSpan.FromSeconds(2));
-            var result = await RunRungAsync($"r{k}", rate, rate < 100 ? 0 : options.WarmupSeconds, options.DurationSeconds);
+            var result = await RunRungAsync($"r{k}", rate, rate < 100 ? options.SettleSeconds : options.WarmupSeconds, options.DurationSeconds);
             rungs.Add(result);
             Console.WriteLine(Table([result], header: k == 0));
             var sustained = (bool)result["sustained"];
@@ -91,6 +91,7 @@ public sealed class LadderScenario(Options options)
             ["operators"] = options.Operators,
             ["rung_duration_s"] = options.DurationSeconds,
             ["rung_warmup_s"] = options.WarmupSeconds,
+            ["idle_rung_settle_s"] = options.SettleSeconds,
             ["sustainable_rate_per_s"] = sustainable,
             ["rungs"] = rungs,
             ["table"] = table,

@@ -29,6 +29,11 @@ public sealed record Options
     public string Label { get; init; } = "";
     public int DurationSeconds { get; init; } = 60;
     public int WarmupSeconds { get; init; } = 5;
+    /// <summary>
+    /// Unmeasured seconds at the idle rate (below 100 msg/s) before it is measured: right after the warm-up the runtime
+    /// is still compiling at tier 1 what the warm-up ran, which would be counted as idle burn.
+    /// </summary>
+    public int SettleSeconds { get; init; } = 30;
     public int Connections { get; init; } = 10_000;
     public int SourceAddresses { get; init; } = 0;
     public int BodyLength { get; init; } = 80;
@@ -69,6 +74,7 @@ public sealed record Options
             Label = Get("label") ?? "",
             DurationSeconds = Int("duration", 60),
             WarmupSeconds = Int("warmup", 5),
+            SettleSeconds = Int("settle", 30),
             Connections = Int("connections", 10_000),
             SourceAddresses = Int("source-addresses", 0),
             BodyLength = Int("body-length", 80),
