@@ -67,7 +67,9 @@ public sealed class PreviewBroadcaster(
         }
         try
         {
-            await hub.Clients.Group(ChatGroups.Operators).ConversationsUpdated([.. batch.Values]);
+            // An array, not a collection expression: SignalR serializes an argument by its runtime type, and MessagePack
+            // has no formatter for the compiler's read-only list type; a connection it cannot write to is closed.
+            await hub.Clients.Group(ChatGroups.Operators).ConversationsUpdated(batch.Values.ToArray());
         }
         catch (Exception ex)
         {

@@ -39,4 +39,27 @@ public class ChatHubProtocolTests(ApiFixture api) : IAsyncLifetime
         var history = await visitor.GetMessagesAfterAsync(conversationId, 0);
         Assert.Equal(sent.Select(m => m.Id), history.Select(m => m.Id));
     }
+
+    [Fact]
+    public async Task InboxPreviewsAndHistory_ToAStaffMessagePackClient_ArriveAndKeepItsConnection()
+    {
+        var session = await api.StartWidgetAsync();
+        var conversationId = session.Conversation.Id;
+        var operatorUser = await api.CreateUserAsync(UserRole.Operator, "Olga Operator");
+        await using var staff = await HubTestClient.ConnectAsync(api, operatorUser.Token, messagePack: true);
+        await using var visitor = await HubTestClient.ConnectAsync(api, session.VisitorToken);
+        await staff.JoinAsync(conversationId);
+
+        var first = await visitor.SendAsync(conversationId, "Is this in stock?");
+        var preview = await staff.Updates.NextAsync(u => u.Id == conversationId && u.LastMessagePreview == "Is this in stock?");
+        Assert.Equal(1, preview.UnreadCount);
+
+        // The connection is still the same one: the next message and the history reach it, and it never closed.
+        var second = await visitor.SendAsync(conversationId, "And in blue?");
+        var seen = await staff.Messages.NextAsync(2);
+        Assert.Equal([first.Id, second.Id], seen.Select(m => m.Id));
+        var history = await staff.GetMessagesAfterAsync(conversationId, 0);
+        Assert.Equal([first.Id, second.Id], history.Select(m => m.Id));
+        Assert.Empty(staff.States.All);
+    }
 }
