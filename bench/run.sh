@@ -1,89 +1,182 @@
 #!/usr/bin/env bash
-# Benchmark: builds in Release, starts a fresh PostgreSQL (default durability: fsync and synchronous_commit on)
-# and the API alone (no AppHost), runs the load scenarios, and measures the raw insert limit with pgbench.
+# Benchmark: builds in Release, starts a fresh PostgreSQL with its default durability (fsync and synchronous_commit on)
+# through ChatApp.AppHost/postgres-server.sh, and the API alone (no AppHost), then measures:
 #
-#   bench/run.sh                       # the full run: N=1000, M=10, 5000 msg/s for 60 s, 10,000 idle connections
-#   N=200 RATE=1000 DURATION=10 CONNECTIONS=2000 bench/run.sh    # a quick run
+#   ladder       offered rates 1 (clients connected, next to idle; measured after SETTLE s, 30 by default, so the runtime's
+#                tier-1 JIT compilation of what the warm-up ran is not counted as idle burn), 100, 500, 2,000, 5,000 msg/s, then upward in
+#                CLIMB steps until a rung fails (p99 > 100 ms, or anything lost): per rung the API's and PostgreSQL's
+#                CPU from /proc, CPU per message, p50/p99 from each message's intended send time, loss, duplicates and
+#                order, and every acknowledged message checked in the database exactly once. One table.
+#                With INSTANCES=2 the same ladder runs again on two API instances with the SignalR Redis backplane
+#                (Redis from ChatApp.AppHost/redis-server.sh; a conversation's visitor and operator on different
+#                instances), and redis-benchmark measures Redis's PUBLISH rate.
+#   connections  C idle hub connections on one instance: memory per connection and the CPU it spends holding them.
+#   pgbench      (PGBENCH=1) the raw insert limit of the same server: one message-sized row per transaction.
+#
+#   bench/run.sh                                   # 200 conversations, 10 operators, the ladder, 20,000 connections
+#   INSTANCES=2 SCENARIOS=ladder bench/run.sh      # one instance, then two instances + Redis, from one run
+#   RATES=500,2000 CLIMB=0 DURATION=10 SCENARIOS=ladder bench/run.sh   # a quick look at two rungs
+#   PROTOCOL=messagepack bench/run.sh              # the hub's MessagePack protocol instead of JSON
+#   API_ENV="DOTNET_PerfMapEnabled=1" SKIP_BUILD=1 …   # extra environment for the API (here: for perf), no build
+#
+# The load generator runs on the same machine: check `uptime` first; each rung reports the load average and how busy
+# the whole machine was. Results: bench/results/<time>/ (JSON per scenario, the ladder tables as Markdown).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-N=${N:-1000}; M=${M:-10}; RATE=${RATE:-5000}; DURATION=${DURATION:-60}; WARMUP=${WARMUP:-10}
-CONNECTIONS=${CONNECTIONS:-10000}; API_PORT=${API_PORT:-5380}; PG_PORT=${PG_PORT:-54380}
-RESULTS=${RESULTS:-bench/results}
-PG_BIN=${PG_BIN:-$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
+N=${N:-200}; M=${M:-10}; DURATION=${DURATION:-20}; WARMUP=${WARMUP:-5}; SETTLE=${SETTLE:-30}
+RATES=${RATES:-1,100,500,2000,5000}; CLIMB=${CLIMB:-2500}; MAX_RATE=${MAX_RATE:-30000}
+INSTANCES=${INSTANCES:-1}; PROTOCOL=${PROTOCOL:-json}; SCENARIOS=${SCENARIOS:-ladder,connections}
+CONNECTIONS=${CONNECTIONS:-20000}; SOURCE_ADDRESSES=${SOURCE_ADDRESSES:-4}
+API_PORT=${API_PORT:-5380}; PG_PORT=${PG_PORT:-54380}; REDIS_PORT=${REDIS_PORT:-6390}
+RESULTS=${RESULTS:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
+# The API and migrations measured; another worktree's (APP_DIR=/tmp/main-copy) gives a before/after with this load test.
+APP_DIR=$(cd "${APP_DIR:-.}" && pwd)
 mkdir -p "$RESULTS"
+has() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
 
 WORK=$(mktemp -d /tmp/chatapp-bench.XXXXXX)
-chmod 755 "$WORK"
-API_PID=""
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+chmod 755 "$WORK" # PostgreSQL runs as the postgres user when we are root
+API_PIDS=(); PG_PID=""; REDIS_PID=""
+stop_apis() {
+  for pid in "${API_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${API_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  API_PIDS=()
+}
 cleanup() {
-  [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
-  as_pg "$PG_BIN/pg_ctl" -D "$WORK/pgdata" -m fast stop >/dev/null 2>&1 || true
+  stop_apis
+  [ -n "$REDIS_PID" ] && { kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true; }
+  [ -n "$PG_PID" ] && { kill "$PG_PID" 2>/dev/null; wait "$PG_PID" 2>/dev/null || true; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-echo "== Building (Release)"
-dotnet build ChatApp.Api -c Release -v q -nologo >/dev/null
-dotnet build ChatApp.MigrationService -c Release -v q -nologo >/dev/null
-dotnet build bench/ChatApp.LoadTest -c Release -v q -nologo >/dev/null
+echo "== Machine: $(nproc) cores; $(uptime); measuring $APP_DIR at $(git -C "$APP_DIR" log -1 --format='%h %s' | cut -c1-80)"
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "== Building (Release)"
+  dotnet build "$APP_DIR/ChatApp.Api" -c Release -v q -nologo >/dev/null
+  dotnet build "$APP_DIR/ChatApp.MigrationService" -c Release -v q -nologo >/dev/null
+  dotnet build bench/ChatApp.LoadTest -c Release -v q -nologo >/dev/null
+fi
 
-echo "== Starting PostgreSQL ($PG_BIN) on 127.0.0.1:$PG_PORT"
+echo "== Starting PostgreSQL on 127.0.0.1:$PG_PORT (ChatApp.AppHost/postgres-server.sh)"
 PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-echo "$PASSWORD" > "$WORK/pwfile"
-[ "$(id -u)" = 0 ] && chown -R postgres "$WORK"
-as_pg "$PG_BIN/initdb" -D "$WORK/pgdata" -U postgres --pwfile="$WORK/pwfile" -A scram-sha-256 -E UTF8 --locale=C >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/postgres.log" -w start \
-  -o "-p $PG_PORT -h 127.0.0.1 -k $WORK -c max_connections=300 -c shared_buffers=512MB" >/dev/null
+PGDATA="$WORK/pgdata" PGPORT=$PG_PORT POSTGRES_PASSWORD=$PASSWORD ChatApp.AppHost/postgres-server.sh \
+  -c max_connections=300 -c shared_buffers=512MB -c shared_preload_libraries=pg_stat_statements > "$WORK/postgres.log" 2>&1 &
+PG_PID=$!
+for _ in $(seq 1 300); do grep -q "ready on" "$WORK/postgres.log" && break; kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
+grep -q "ready on" "$WORK/postgres.log" || { echo "PostgreSQL did not start:"; cat "$WORK/postgres.log"; exit 1; }
+POSTMASTER=$(head -n 1 "$WORK/pgdata/postmaster.pid")
+psql_() { PGPASSWORD=$PASSWORD psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
+psql_ -qc "CREATE DATABASE chatdb" postgres
+psql_ -qc "CREATE EXTENSION pg_stat_statements" chatdb
 CS="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PASSWORD;Database=chatdb"
-PGPASSWORD=$PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE chatdb" postgres
-echo "   durability: $(PGPASSWORD=$PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')" postgres)"
+echo "   $(psql_ -tAc "SELECT version()" postgres | cut -d, -f1); durability: $(psql_ -tAc "SELECT 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')" postgres)"
 
 echo "== Migrating"
 ADMIN_PASSWORD=bench-admin-password
 ConnectionStrings__chatdb="$CS" Admin__Email=admin@bench.local Admin__Password=$ADMIN_PASSWORD \
-  DOTNET_ENVIRONMENT=Production dotnet ChatApp.MigrationService/bin/Release/net10.0/ChatApp.MigrationService.dll \
-  --contentRoot "$PWD/ChatApp.MigrationService/bin/Release/net10.0"
+  DOTNET_ENVIRONMENT=Production dotnet "$APP_DIR/ChatApp.MigrationService/bin/Release/net10.0/ChatApp.MigrationService.dll" \
+  --contentRoot "$APP_DIR/ChatApp.MigrationService/bin/Release/net10.0" >/dev/null
 
-echo "== Starting the API on 127.0.0.1:$API_PORT"
-env ConnectionStrings__chatdb="$CS" \
-Jwt__SigningKey="$(head -c 48 /dev/urandom | base64)" \
-ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" ASPNETCORE_ENVIRONMENT=Production \
-Logging__LogLevel__Default=Warning \
-Chat__MaxMessagesPerSecond=100000 ${WRITER_PARTITIONS:+Chat__Writer__Partitions=$WRITER_PARTITIONS} \
-RateLimits__LoginPerIpPerMinute=100000 RateLimits__LoginPerAccountPer15Minutes=100000 \
-RateLimits__WidgetStartsPerIpPerMinute=1000000 \
-  dotnet ChatApp.Api/bin/Release/net10.0/ChatApp.Api.dll --contentRoot "$PWD/ChatApp.Api/bin/Release/net10.0" > "$WORK/api.log" 2>&1 &
-API_PID=$!
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$API_PORT/health" >/dev/null && break; sleep 0.5; done
-curl -sf "http://127.0.0.1:$API_PORT/health" >/dev/null || { echo "API did not become healthy:"; cat "$WORK/api.log"; exit 1; }
+REDIS_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+SIGNING_KEY=$(head -c 48 /dev/urandom | base64)
+# Starts `count` API instances (ports API_PORT, API_PORT+1, …), with the Redis backplane when `redis` is set.
+# The limits per person (issue 11) are raised: the load generator is 210 very fast people. The database timeouts too:
+# past the knee a rung should show its latency, not the API's fail-fast answers (2 s / 3 s by default).
+start_apis() {
+  local count=$1 redis=${2:-}
+  for i in $(seq 0 $((count - 1))); do
+    env ConnectionStrings__chatdb="$CS" ${redis:+ConnectionStrings__redis="127.0.0.1:$REDIS_PORT,password=$REDIS_PASSWORD"} \
+      Jwt__SigningKey="$SIGNING_KEY" ASPNETCORE_URLS="http://127.0.0.1:$((API_PORT + i))" ASPNETCORE_ENVIRONMENT=Production \
+      Logging__LogLevel__Default=Warning \
+      Chat__MaxMessagesPerSecond=1000000 Chat__MaxTypingPerSecond=1000000 Chat__MaxReadsPerSecond=1000000 \
+      Chat__MaxConnectionsPerVisitor=1000000 ${WRITER_PARTITIONS:+Chat__Writer__Partitions=$WRITER_PARTITIONS} \
+      Database__ConnectTimeoutSeconds=30 Database__CommandTimeoutSeconds=30 \
+      RateLimits__LoginPerIpPerMinute=1000000 RateLimits__LoginPerAccountPer15Minutes=1000000 \
+      RateLimits__WidgetStartsPerIpPerMinute=1000000 RateLimits__UploadsPerIpPerMinute=1000000 ${API_ENV:-} \
+      dotnet "$APP_DIR/ChatApp.Api/bin/Release/net10.0/ChatApp.Api.dll" --contentRoot "$APP_DIR/ChatApp.Api/bin/Release/net10.0" \
+      > "$WORK/api-$i.log" 2>&1 &
+    API_PIDS+=($!)
+  done
+  API_URLS=""
+  for i in $(seq 0 $((count - 1))); do
+    local url="http://127.0.0.1:$((API_PORT + i))"
+    for _ in $(seq 1 120); do curl -sf "$url/health" >/dev/null && break; sleep 0.5; done
+    curl -sf "$url/health" >/dev/null || { echo "API $i did not become healthy:"; cat "$WORK/api-$i.log"; exit 1; }
+    API_URLS+="${API_URLS:+,}$url"
+  done
+}
+api_pids() { local IFS=,; echo "${API_PIDS[*]}"; }
+loadtest() {
+  dotnet bench/ChatApp.LoadTest/bin/Release/net10.0/ChatApp.LoadTest.dll --url "$API_URLS" \
+    --admin-email admin@bench.local --admin-password "$ADMIN_PASSWORD" --protocol "$PROTOCOL" "$@"
+}
+ladder() { # label output [--redis-pid pid]
+  local label=$1 output=$2; shift 2
+  echo "== Ladder, $label: N=$N conversations, M=$M operators, $PROTOCOL, rates $RATES then +$CLIMB to the knee, $DURATION s a rung (+$WARMUP s warm-up); $(uptime | sed 's/.*load/load/')"
+  loadtest --mode ladder --label "$label" --conversations "$N" --operators "$M" --rates "$RATES" --climb-step "$CLIMB" \
+    --max-rate "$MAX_RATE" --duration "$DURATION" --warmup "$WARMUP" --settle "$SETTLE" --connection-string "$CS" \
+    --api-pids "$(api_pids)" --postgres-pid "$POSTMASTER" --output "$output" "$@"
+}
 
-LOADTEST="dotnet bench/ChatApp.LoadTest/bin/Release/net10.0/ChatApp.LoadTest.dll --url http://127.0.0.1:$API_PORT --admin-email admin@bench.local --admin-password $ADMIN_PASSWORD"
+start_apis 1
+if has ladder; then
+  ladder "1 instance" "$RESULTS/ladder-1.json"
+fi
+if has connections; then
+  echo "== Idle connections: C=$CONNECTIONS over $SOURCE_ADDRESSES loopback source addresses"
+  loadtest --mode connections --connections "$CONNECTIONS" --source-addresses "$SOURCE_ADDRESSES" \
+    --api-pids "$(api_pids)" --output "$RESULTS/connections.json"
+fi
+stop_apis
 
-echo "== Throughput: N=$N conversations, M=$M operators, $RATE msg/s for $DURATION s (+$WARMUP s warm-up)"
-$LOADTEST --mode throughput --conversations "$N" --operators "$M" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
-  --connection-string "$CS" --output "$RESULTS/throughput.json"
+if has ladder && [ "$INSTANCES" -gt 1 ]; then
+  echo "== Starting Redis on 127.0.0.1:$REDIS_PORT (ChatApp.AppHost/redis-server.sh)"
+  PORT=$REDIS_PORT REDIS_PASSWORD=$REDIS_PASSWORD ChatApp.AppHost/redis-server.sh > "$WORK/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+  start_apis "$INSTANCES" redis
+  ladder "$INSTANCES instances + Redis" "$RESULTS/ladder-$INSTANCES.json" --redis-pid "$REDIS_PID"
+  stop_apis
 
-echo "== Raw insert limit: pgbench, one message-sized row per transaction, same server and durability"
-PGPASSWORD=$PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -q chatdb <<'SQL'
+  echo "== Redis PUBLISH rate: redis-benchmark, 50 clients, a 400-byte message, one subscriber"
+  redis-cli -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning SUBSCRIBE chatapp:bench > /dev/null &
+  SUBSCRIBER=$!
+  sleep 0.5
+  PAYLOAD=$(head -c 400 /dev/zero | tr '\0' 'x')
+  for pipeline in 1 16; do
+    rate=$(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -a "$REDIS_PASSWORD" -c 50 -n 300000 -P "$pipeline" -q \
+      PUBLISH chatapp:bench "$PAYLOAD" 2>/dev/null | tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -1)
+    echo "   PUBLISH, pipeline $pipeline: $rate" | tee -a "$RESULTS/redis-benchmark.txt"
+  done
+  kill "$SUBSCRIBER" 2>/dev/null || true
+fi
+
+if [ "${PGBENCH:-0}" = 1 ]; then
+  echo "== Raw insert limit: pgbench, one message-sized row per transaction, same server and durability"
+  psql_ -q chatdb <<'SQL'
 CREATE TABLE pgbench_messages (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, conversation_id uuid NOT NULL,
   sender_kind varchar(20) NOT NULL, body varchar(4000) NOT NULL, client_message_id varchar(64) NOT NULL,
   created_at timestamptz NOT NULL, UNIQUE (conversation_id, client_message_id));
 SQL
-cat > "$WORK/insert.sql" <<'SQL'
+  cat > "$WORK/insert.sql" <<'SQL'
 INSERT INTO pgbench_messages (conversation_id, sender_kind, body, client_message_id, created_at)
 VALUES (gen_random_uuid(), 'Visitor', repeat('x', 80), md5(random()::text), now());
 SQL
-PGBENCH_OUT=$(PGPASSWORD=$PASSWORD "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 32 -j 2 -T 20 -f "$WORK/insert.sql" chatdb 2>&1)
-PGBENCH_TPS=$(echo "$PGBENCH_OUT" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
-echo "   pgbench: $PGBENCH_TPS rows/s (32 clients, 20 s)"
+  PGPASSWORD=$PASSWORD "$(pg_config --bindir)/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 32 -j 2 -T 20 -f "$WORK/insert.sql" chatdb 2>&1 |
+    sed -n 's/^tps = \([0-9.]*\).*/   pgbench: \1 rows\/s (32 clients, 20 s)/p' | tee "$RESULTS/pgbench.txt"
+fi
 
-echo "== Idle connections: C=$CONNECTIONS"
-$LOADTEST --mode connections --connections "$CONNECTIONS" --api-pid "$API_PID" --output "$RESULTS/connections.json"
-
-DELIVERED=$(sed -n 's/.*"delivered_messages_per_s": \([0-9.]*\).*/\1/p' "$RESULTS/throughput.json")
 echo
-echo "== Summary"
-echo "   delivered messages/s: $DELIVERED    pgbench raw insert rows/s: $PGBENCH_TPS    ratio: $(awk "BEGIN { printf \"%.2f\", $DELIVERED / $PGBENCH_TPS }")"
-echo "   results: $RESULTS/throughput.json, $RESULTS/connections.json"
+echo "== Summary ($RESULTS)"
+for table in "$RESULTS"/ladder-*.md; do
+  [ -f "$table" ] || continue
+  echo "$(basename "$table" .md): $(sed -n 's/.*"label": "\(.*\)".*/\1/p' "${table%.md}.json"), sustainable $(sed -n 's/.*"sustainable_rate_per_s": \([0-9]*\).*/\1/p' "${table%.md}.json") msg/s"
+  cat "$table"
+done
+[ -f "$RESULTS/redis-benchmark.txt" ] && cat "$RESULTS/redis-benchmark.txt"
+if [ -f "$RESULTS/connections.json" ]; then
+  sed -n 's/.*"\(connections_open\|api_rss_before_mib\|api_rss_after_mib\|api_rss_per_connection_kib\|api_idle_cpu_percent_of_core\)": \(.*\),\?/   \1: \2/p' "$RESULTS/connections.json" | tr -d ','
+fi
+echo "== Done; $(uptime | sed 's/.*load/load/')"

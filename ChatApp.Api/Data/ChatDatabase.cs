@@ -60,7 +60,13 @@ public static class ChatDatabase
                 // DatabaseHealth already asks the same database.
                 settings.DisableHealthChecks = true;
             },
-            dataSource => database.Apply(dataSource.ConnectionStringBuilder, database.WriterMaxPoolSize));
+            dataSource =>
+            {
+                database.Apply(dataSource.ConnectionStringBuilder, database.WriterMaxPoolSize);
+                // The writer leaves no session state behind, so a connection needs no reset when it goes back to the
+                // pool: the reset cost the server three more statements per batch (pg_stat_statements, README).
+                dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+            });
         return builder;
     }
 }

@@ -83,7 +83,7 @@ public static class ApplicationServiceExtensions
         services.AddOpenApi();
 
         var hubOptions = configuration.GetSection(ChatHubOptions.Section).Get<ChatHubOptions>() ?? new ChatHubOptions();
-        services.AddSignalR(options =>
+        var signalR = services.AddSignalR(options =>
             {
                 options.MaximumReceiveMessageSize = hubOptions.MaximumReceiveMessageSize;
                 options.MaximumParallelInvocationsPerClient = hubOptions.MaxParallelInvocationsPerClient;
@@ -95,6 +95,8 @@ public static class ApplicationServiceExtensions
             .AddScaleOut(builder);
         services.RemoveAll<IHubProtocol>();
         services.AddSingleton<IHubProtocol, ArgumentCheckingHubProtocol>();
+        // For clients that ask for it: smaller frames and less CPU per message than JSON. Browsers keep JSON.
+        signalR.AddMessagePackProtocol();
         return builder;
     }
 

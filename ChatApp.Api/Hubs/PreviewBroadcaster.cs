@@ -1,35 +1,52 @@
+using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace ChatApp.Api.Hubs;
 
 /// <summary>
-/// Sends staff the inbox previews of new messages in batches: every <see cref="ChatHubOptions.PreviewInterval"/>,
-/// one <c>ConversationsUpdated</c> with the latest summary of each conversation that changed. At thousands of
-/// messages a second, one update per message per operator would cost more than the messages themselves; a person
-/// reading an inbox cannot tell a fifth of a second.
+/// Sends staff the inbox previews of new messages in batches: at most one <c>ConversationsUpdated</c> every
+/// <see cref="ChatHubOptions.PreviewInterval"/>, with the latest summary of each conversation that changed. At thousands
+/// of messages a second, one update per message per operator would cost more than the messages themselves; a person
+/// reading an inbox cannot tell a fifth of a second. Nothing runs while nothing changes: a preview that arrives after a
+/// quiet interval goes out at once, and no timer ticks on an idle server.
 /// </summary>
 public sealed class PreviewBroadcaster(
-    IHubContext<ChatHub, IChatClient> hub, IOptions<ChatHubOptions> options, ILogger<PreviewBroadcaster> logger) : BackgroundService
+    IHubContext<ChatHub, IChatClient> hub, IOptions<ChatHubOptions> options, TimeProvider time, ILogger<PreviewBroadcaster> logger)
+    : BackgroundService
 {
     private readonly Lock _lock = new();
     private Dictionary<Guid, Services.ConversationSummaryDto> _pending = [];
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void Enqueue(Services.ConversationSummaryDto summary)
     {
+        bool first;
         lock (_lock)
         {
+            first = _pending.Count == 0;
             _pending[summary.Id] = summary;
+        }
+        if (first)
+        {
+            _signal.Writer.TryWrite(true);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.PreviewInterval);
+        var interval = options.Value.PreviewInterval;
+        var lastFlush = long.MinValue;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await _signal.Reader.WaitToReadAsync(stoppingToken))
             {
+                _signal.Reader.TryRead(out _);
+                if (lastFlush != long.MinValue && interval - time.GetElapsedTime(lastFlush) is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait, time, stoppingToken);
+                }
+                lastFlush = time.GetTimestamp();
                 await FlushAsync();
             }
         }
@@ -50,7 +67,9 @@ public sealed class PreviewBroadcaster(
         }
         try
         {
-            await hub.Clients.Group(ChatGroups.Operators).ConversationsUpdated([.. batch.Values]);
+            // An array, not a collection expression: SignalR serializes an argument by its runtime type, and MessagePack
+            // has no formatter for the compiler's read-only list type; a connection it cannot write to is closed.
+            await hub.Clients.Group(ChatGroups.Operators).ConversationsUpdated(batch.Values.ToArray());
         }
         catch (Exception ex)
         {

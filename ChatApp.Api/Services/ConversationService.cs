@@ -86,7 +86,8 @@ public class ConversationService(ChatDbContext db, IChatNotifier notifier, Messa
             .OrderBy(m => m.Id)
             .Take(limit)
             .ToListAsync(ct);
-        return [.. messages.Select(m => m.ToDto(conversation.VisitorName))];
+        // An array (not a collection expression): the hub returns it as it is, and MessagePack needs a type it knows.
+        return messages.Select(m => m.ToDto(conversation.VisitorName)).ToArray();
     }
 
     /// <summary>

@@ -53,9 +53,9 @@ public sealed class HubTestClient : IAsyncDisposable
     public static HubTestClient Wrap(HubConnection connection) => new(connection);
 
     /// <summary>Connects the way the fixture does (WebSockets, no negotiation) and waits until the server has joined it.</summary>
-    public static async Task<HubTestClient> ConnectAsync(ApiFixture api, string token, ChatApiFactory? factory = null)
+    public static async Task<HubTestClient> ConnectAsync(ApiFixture api, string token, ChatApiFactory? factory = null, bool messagePack = false)
     {
-        var client = new HubTestClient(api.CreateHubConnection(token, factory));
+        var client = new HubTestClient(api.CreateHubConnection(token, factory, messagePack));
         await client.StartAsync();
         return client;
     }

@@ -128,18 +128,18 @@ public sealed class ApiFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<WidgetSessionDto>(TestJson.Options))!;
     }
 
-    public HubConnection CreateHubConnection(string token, ChatApiFactory? factory = null)
+    public HubConnection CreateHubConnection(string token, ChatApiFactory? factory = null, bool messagePack = false)
     {
         var url = new Uri((factory ?? Factory).BaseAddress, "/hubs/chat");
-        return new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder()
             .WithUrl(url, options =>
             {
                 options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;
             })
-            .WithStatefulReconnect()
-            .AddJsonProtocol(options => options.PayloadSerializerOptions = TestJson.Options)
+            .WithStatefulReconnect();
+        return (messagePack ? builder.AddMessagePackProtocol() : builder.AddJsonProtocol(options => options.PayloadSerializerOptions = TestJson.Options))
             .Build();
     }
 

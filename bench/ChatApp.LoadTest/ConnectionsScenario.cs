@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -7,16 +6,16 @@ namespace ChatApp.LoadTest;
 
 /// <summary>
 /// Holds C idle hub connections (nine visitors to one operator connection) and reports the API process's resident
-/// memory before and after, per connection. Sockets are spread over several loopback source addresses when one
+/// memory before and after, per connection, and the CPU it spends holding them idle. Sockets are spread over several loopback source addresses when one
 /// address would run out of ephemeral ports.
 /// </summary>
 public sealed class ConnectionsScenario(Options options)
 {
     public async Task<Dictionary<string, object>> RunAsync()
     {
-        if (options.ApiPid is not { } pid)
+        if (options.ApiPids is not [var pid, ..])
         {
-            throw new ArgumentException("--api-pid is required: the memory measured is the API process's.");
+            throw new ArgumentException("--api-pids is required: the memory measured is the API process's.");
         }
         using var api = new ChatApiClient(options.Url);
         var admin = await api.LoginAsync(options.AdminEmail, options.AdminPassword);
@@ -26,7 +25,7 @@ public sealed class ConnectionsScenario(Options options)
 
         // With nobody online the widget takes offline messages only (an e-mail and a first message): an operator
         // is online first, as in a staffed support team.
-        await using var staffed = api.CreateHubConnection(admin.AccessToken, null);
+        await using var staffed = api.CreateHubConnection(admin.AccessToken, null, options.Protocol);
         await staffed.StartAsync();
 
         Console.WriteLine($"Starting {visitorConnections} visitor conversations …");
@@ -45,7 +44,7 @@ public sealed class ConnectionsScenario(Options options)
             async (i, ct) =>
             {
                 var source = IPAddress.Parse($"127.0.0.{1 + i % sources}");
-                var hub = api.CreateHubConnection(tokens[i], sources > 1 ? source : null);
+                var hub = api.CreateHubConnection(tokens[i], sources > 1 ? source : null, options.Protocol);
                 try
                 {
                     await hub.StartAsync(ct);
@@ -59,11 +58,15 @@ public sealed class ConnectionsScenario(Options options)
                 }
             });
         var connectSeconds = started.Elapsed.TotalSeconds;
-        // Let the server settle (timers, buffers) before reading its memory.
+        // Let the server settle (timers, buffers) before reading its memory; then what holding them idle costs.
         await Task.Delay(TimeSpan.FromSeconds(10));
+        var cpuBefore = ProcessCpu.Seconds(pid);
+        var idleWatch = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        var idleCpu = 100 * (ProcessCpu.Seconds(pid) - cpuBefore) / idleWatch.Elapsed.TotalSeconds;
         var open = connections.Count(c => c?.State == HubConnectionState.Connected);
         var after = ReadRss(pid);
-        Console.WriteLine($"{open} connections open; API resident memory after: {after / 1048576.0:0.0} MiB");
+        Console.WriteLine($"{open} connections open; API resident memory after: {after / 1048576.0:0.0} MiB; idle CPU {idleCpu:0.0}% of a core");
 
         foreach (var hub in connections.Where(c => c is not null))
         {
@@ -81,19 +84,10 @@ public sealed class ConnectionsScenario(Options options)
             ["api_rss_before_mib"] = Math.Round(before / 1048576.0, 1),
             ["api_rss_after_mib"] = Math.Round(after / 1048576.0, 1),
             ["api_rss_per_connection_kib"] = open == 0 ? 0 : Math.Round((after - before) / 1024.0 / open, 1),
+            ["api_idle_cpu_percent_of_core"] = Math.Round(idleCpu, 1),
+            ["load_average_1m"] = ProcessCpu.LoadAverage(),
         };
     }
 
-    /// <summary>Resident set size of a process, in bytes, from /proc.</summary>
-    private static long ReadRss(int pid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-        throw new InvalidOperationException($"No VmRSS for process {pid}.");
-    }
+    private static long ReadRss(int pid) => ProcessCpu.Rss(pid);
 }

@@ -272,16 +272,18 @@ namespace ChatApp.Api.Data.Migrations
                         .HasDatabaseName("ix_conversations_rated_at")
                         .HasFilter("rated_at IS NOT NULL");
 
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_conversations_status");
+
                     b.HasIndex("VisitorId")
                         .HasDatabaseName("ix_conversations_visitor_id");
-
-                    b.HasIndex("Status", "LastMessageAt")
-                        .HasDatabaseName("ix_conversations_status_last_message_at");
 
                     b.ToTable("conversations", null, t =>
                         {
                             t.HasCheckConstraint("ck_conversations_rating_score", "rating_score BETWEEN 1 AND 5");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.Message", b =>
@@ -331,7 +333,8 @@ namespace ChatApp.Api.Data.Migrations
                         .HasName("pk_messages");
 
                     b.HasIndex("AttachmentId")
-                        .HasDatabaseName("ix_messages_attachment_id");
+                        .HasDatabaseName("ix_messages_attachment_id")
+                        .HasFilter("attachment_id IS NOT NULL");
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_messages_created_at");
@@ -339,7 +342,8 @@ namespace ChatApp.Api.Data.Migrations
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("CreatedAt"), "brin");
 
                     b.HasIndex("SenderUserId")
-                        .HasDatabaseName("ix_messages_sender_user_id");
+                        .HasDatabaseName("ix_messages_sender_user_id")
+                        .HasFilter("sender_user_id IS NOT NULL");
 
                     b.HasIndex("ConversationId", "ClientMessageId")
                         .IsUnique()
