@@ -28,6 +28,9 @@ app.MapWidgetApi();
 app.MapConversationsApi();
 app.MapUsersApi();
 app.MapUploadsApi();
+app.MapCannedResponsesApi();
+app.MapPresenceApi();
+app.MapAssignmentApi();
 app.MapHub<ChatHub>("/hubs/chat", options => options.AllowStatefulReconnects = true);
 
 app.Run();

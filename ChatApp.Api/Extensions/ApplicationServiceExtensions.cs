@@ -29,6 +29,12 @@ public static class ApplicationServiceExtensions
         services.AddScoped<WidgetService>();
         services.AddScoped<UserService>();
         services.AddScoped<UploadService>();
+        services.AddScoped<CannedResponseService>();
+        services.AddScoped<AssignmentService>();
+        services.AddScoped<PresenceService>();
+        services.AddSingleton<ApiInstance>();
+        services.AddHostedService<PresenceHeartbeat>();
+        services.Configure<PresenceOptions>(configuration.GetSection(PresenceOptions.Section));
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
         services.AddSingleton<PreviewBroadcaster>();
         services.AddSingleton<StaffConnections>();

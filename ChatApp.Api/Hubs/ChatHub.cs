@@ -16,7 +16,8 @@ namespace ChatApp.Api.Hubs;
 /// </summary>
 [Authorize(Policy = Policies.Participant)]
 public class ChatHub(
-    ConversationService conversations, ChatDbContext db, StaffConnections staff, IOptions<ChatHubOptions> options) : Hub<IChatClient>
+    ConversationService conversations, PresenceService presence, ChatDbContext db, StaffConnections staff,
+    IOptions<ChatHubOptions> options) : Hub<IChatClient>
 {
     private const string SendLimiterKey = "send-limiter";
     private const string JoinedKey = "joined-conversations";
@@ -52,12 +53,13 @@ public class ChatHub(
         {
             staff.Add(caller.Id, Context);
             await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Operators);
+            await presence.ConnectedAsync(caller, Context.ConnectionId, Context.ConnectionAborted);
         }
         ChatTelemetry.HubConnections.Add(1);
         await base.OnConnectedAsync();
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
         var caller = Caller;
         if (caller.IsStaff)
@@ -69,10 +71,15 @@ public class ChatHub(
         {
             (limiter as IDisposable)?.Dispose();
         }
-        return base.OnDisconnectedAsync(exception);
+        await base.OnDisconnectedAsync(exception);
+        if (caller.IsStaff)
+        {
+            // Not cancelled with the connection: the last one going must still turn the user offline.
+            await presence.DisconnectedAsync(caller, Context.ConnectionId, CancellationToken.None);
+        }
     }
 
-    public async Task<MessageDto> SendMessage(Guid conversationId, string clientMessageId, string body, Guid? attachmentId)
+    private void ThrottleSend()
     {
         if (Context.Items[SendLimiterKey] is RateLimiter limiter)
         {
@@ -83,6 +90,11 @@ public class ChatHub(
                     $"You are sending too fast (more than {options.Value.MaxMessagesPerSecond} messages a second). Wait a moment and resend.");
             }
         }
+    }
+
+    public async Task<MessageDto> SendMessage(Guid conversationId, string clientMessageId, string body, Guid? attachmentId)
+    {
+        ThrottleSend();
         var caller = Caller;
         var (message, _) = await conversations.SendAsync(
             caller, conversationId, new SendMessageRequest(clientMessageId, body, attachmentId), Context.ConnectionAborted);
@@ -96,10 +108,25 @@ public class ChatHub(
         return message;
     }
 
+    /// <summary>A private note: stored, then sent to the staff following the conversation (never its visitor).</summary>
+    public async Task<MessageDto> SendNote(Guid conversationId, string clientMessageId, string body)
+    {
+        ThrottleSend();
+        var (note, _) = await conversations.SendNoteAsync(
+            Caller, conversationId, new SendNoteRequest(clientMessageId, body), Context.ConnectionAborted);
+        return note;
+    }
+
     public async Task<ConversationDto> JoinConversation(Guid conversationId)
     {
-        var conversation = await conversations.GetAsync(Caller, conversationId, Context.ConnectionAborted);
+        var caller = Caller;
+        var conversation = await conversations.GetAsync(caller, conversationId, Context.ConnectionAborted);
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversationId));
+        if (caller.IsStaff)
+        {
+            // Private notes and activity records go to this group only: a visitor is never in it.
+            await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.ConversationStaff(conversationId));
+        }
         return conversation;
     }
 
@@ -107,6 +134,7 @@ public class ChatHub(
     {
         RequireStaff();
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversationId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ChatGroups.ConversationStaff(conversationId));
     }
 
     public Task<IReadOnlyList<MessageDto>> GetMessagesAfter(Guid conversationId, long afterMessageId) =>

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChatApp.Api.Services;
 
 /// <summary>What the public widget does: start a conversation as a (new or returning) visitor and resume it.</summary>
-public class WidgetService(ChatDbContext db, TokenService tokens, IChatNotifier notifier, TimeProvider time)
+public class WidgetService(ChatDbContext db, TokenService tokens, IChatNotifier notifier, AssignmentService assignment, TimeProvider time)
 {
     public const int MaxNameLength = 100;
     public const int MaxEmailLength = 320;
@@ -55,7 +55,12 @@ public class WidgetService(ChatDbContext db, TokenService tokens, IChatNotifier 
         await db.SaveChangesAsync(ct);
 
         await notifier.ConversationChangedAsync(conversation.ToSummary());
-        return new WidgetSessionDto(tokens.ForVisitor(visitor).Token, visitor.Id, conversation.ToDto());
+        var started = conversation.ToDto();
+        if ((await assignment.AssignWaitingAsync(ct)).Contains(conversation.Id))
+        {
+            started = (await db.Conversations.AsNoTracking().Include(c => c.AssignedUser).FirstAsync(c => c.Id == conversation.Id, ct)).ToDto();
+        }
+        return new WidgetSessionDto(tokens.ForVisitor(visitor).Token, visitor.Id, started);
     }
 
     /// <summary>The visitor's latest conversation with a fresh token, or null when it has none.</summary>

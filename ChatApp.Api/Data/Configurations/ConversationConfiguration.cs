@@ -20,5 +20,10 @@ public class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
         builder.HasIndex(c => new { c.Status, c.LastMessageAt });
         builder.HasIndex(c => c.VisitorId);
         builder.HasIndex(c => c.AssignedUserId);
+        // The name and e-mail, plus the e-mail split at '@' so "example.com" or "vera" finds vera@example.com.
+        builder.Property(c => c.SearchVector).HasComputedColumnSql(
+            $"to_tsvector('{Services.ConversationSearch.Config}', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' || replace(coalesce(visitor_email, ''), '@', ' '))",
+            stored: true);
+        builder.HasIndex(c => c.SearchVector).HasMethod("GIN");
     }
 }
