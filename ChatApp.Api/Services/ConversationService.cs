@@ -193,7 +193,7 @@ public class ConversationService(
             ? message.SenderKind == SenderKind.Visitor
             : message.SenderKind == SenderKind.Operator && message.SenderUserId == caller.Id && message.IsPrivate == isPrivate;
         return sameSender ? message
-            : throw ChatException.Conflict("This client message id is already used by another message; use a new UUID.");
+            : throw ChatException.Conflict("This client message id is already used by another sender's message; use a new UUID.");
     }
 
     /// <summary>

@@ -19,7 +19,15 @@ public class PresenceOptions
 /// <summary>This API process among others that share the database: its staff connections carry its id.</summary>
 public sealed class ApiInstance
 {
+    private int _staffConnections;
+
     public Guid Id { get; } = Guid.CreateVersion7();
+
+    /// <summary>Staff connections this instance registered and has not yet seen close.</summary>
+    public int StaffConnections => Volatile.Read(ref _staffConnections);
+
+    internal void Opened() => Interlocked.Increment(ref _staffConnections);
+    internal void Closed() => Interlocked.Decrement(ref _staffConnections);
 }
 
 /// <summary>
@@ -85,6 +93,7 @@ public class PresenceService(
             SeenAt = now,
         });
         await db.SaveChangesAsync(ct);
+        instance.Opened();
         // Counted after the insert, so a reload's new connection and its old one dropping at the same moment cannot
         // both conclude that the other one is still there.
         if (!await HasOtherConnectionsAsync(caller.Id, connectionId, ct))
@@ -97,7 +106,12 @@ public class PresenceService(
     public async Task DisconnectedAsync(Caller caller, string connectionId, CancellationToken ct = default)
     {
         var removed = await db.StaffConnections.Where(c => c.ConnectionId == connectionId).ExecuteDeleteAsync(ct);
-        if (removed > 0 && !await HasOtherConnectionsAsync(caller.Id, connectionId, ct))
+        if (removed == 0)
+        {
+            return;
+        }
+        instance.Closed();
+        if (!await HasOtherConnectionsAsync(caller.Id, connectionId, ct))
         {
             await AnnounceAsync(caller.Id, ct);
         }
