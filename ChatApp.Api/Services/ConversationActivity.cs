@@ -28,13 +28,14 @@ public static class ConversationActivity
         CreatedAt = at,
     };
 
-    public static string Assigned(string? actor, string? previous, string assignee, bool toSelf) =>
-        (previous, toSelf) switch
+    public static string Assigned(string? actor, string? previous, string assignee, bool toSelf, bool fromSelf) =>
+        (previous, toSelf, fromSelf) switch
         {
-            (null, true) => $"{Name(actor)} assigned the conversation to themselves.",
-            (null, false) => $"{Name(actor)} assigned the conversation to {assignee}.",
-            (_, true) => $"{Name(actor)} took the conversation over from {previous}.",
-            _ => $"{Name(actor)} transferred the conversation from {previous} to {assignee}.",
+            (null, true, _) => $"{Name(actor)} assigned the conversation to themselves.",
+            (null, false, _) => $"{Name(actor)} assigned the conversation to {assignee}.",
+            (_, true, _) => $"{Name(actor)} took the conversation over from {previous}.",
+            (_, false, true) => $"{Name(actor)} transferred the conversation to {assignee}.",
+            _ => $"{Name(actor)} reassigned the conversation from {previous} to {assignee}.",
         };
 
     public static string AssignedAutomatically(string assignee) => $"The conversation was assigned to {assignee} automatically.";

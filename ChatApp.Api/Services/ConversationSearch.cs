@@ -45,17 +45,21 @@ public static class ConversationSearch
     }
 
     /// <summary>Conversations whose visitor name or e-mail, or any visitor, operator or note text, matches.</summary>
-    public static IQueryable<Conversation> Matching(this IQueryable<Conversation> conversations, ChatDbContext db, string tsQuery) =>
-        // "IN (SELECT …)" rather than a correlated EXISTS: PostgreSQL runs the message search once on its index and
-        // hashes the result, instead of searching again for every conversation.
-        conversations.Where(c =>
-            c.SearchVector.Matches(EF.Functions.ToTsQuery(Config, tsQuery))
-            || db.Messages
+    public static IQueryable<Conversation> Matching(this IQueryable<Conversation> conversations, ChatDbContext db, string tsQuery)
+    {
+        // Both searches run on their own GIN index and their union of ids is joined back: "IN (… UNION …)" rather than
+        // an OR with a correlated EXISTS, which PostgreSQL would answer by searching again for every conversation.
+        var ids = db.Conversations
+            .Where(c => c.SearchVector.Matches(EF.Functions.ToTsQuery(Config, tsQuery)))
+            .Select(c => c.Id)
+            .Union(db.Messages
                 .Where(m => m.SenderKind != SenderKind.System
                     && EF.Functions.ToTsVector(Config, m.Body).Matches(EF.Functions.ToTsQuery(Config, tsQuery)))
-                .Select(m => m.ConversationId)
-                .Contains(c.Id));
+                .Select(m => m.ConversationId));
+        return conversations.Where(c => ids.Contains(c.Id));
+    }
 
+    // Columns are read by the model's snake_case names (conversation_id, message_id, headline).
     private sealed record HeadlineRow(Guid ConversationId, long MessageId, string Headline);
 
     /// <summary>For each conversation of a result page, the newest matching message as an excerpt with the matches marked.</summary>
@@ -69,8 +73,8 @@ public static class ConversationSearch
         var ids = conversationIds.ToArray();
         var marks = $"{StartMark}{StopMark}";
         var rows = await db.Database.SqlQuery<HeadlineRow>($"""
-            SELECT DISTINCT ON (m.conversation_id) m.conversation_id AS "ConversationId", m.id AS "MessageId",
-                   ts_headline('simple', translate(m.body, {marks}, ''), to_tsquery('simple', {tsQuery}), {HeadlineOptions}) AS "Headline"
+            SELECT DISTINCT ON (m.conversation_id) m.conversation_id, m.id AS message_id,
+                   ts_headline('simple', translate(m.body, {marks}, ''), to_tsquery('simple', {tsQuery}), {HeadlineOptions}) AS headline
             FROM messages m
             WHERE m.conversation_id = ANY({ids}) AND m.sender_kind <> 'System'
               AND to_tsvector('simple', m.body) @@ to_tsquery('simple', {tsQuery})

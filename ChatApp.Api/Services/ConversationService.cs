@@ -284,7 +284,8 @@ public class ConversationService(
         var records = new List<Message>
         {
             ConversationActivity.Record(conversation, caller, now,
-                ConversationActivity.Assigned(caller.Name, previous?.DisplayName, assignee.DisplayName, toSelf: assignee.Id == caller.Id)),
+                ConversationActivity.Assigned(caller.Name, previous?.DisplayName, assignee.DisplayName,
+                    toSelf: assignee.Id == caller.Id, fromSelf: previous?.Id == caller.Id)),
         };
         if (noteBody is not null)
         {

@@ -20,9 +20,11 @@ public class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
         builder.HasIndex(c => new { c.Status, c.LastMessageAt });
         builder.HasIndex(c => c.VisitorId);
         builder.HasIndex(c => c.AssignedUserId);
-        // The name and e-mail, plus the e-mail split at '@' so "example.com" or "vera" finds vera@example.com.
+        // The name and e-mail, plus the e-mail split at '@' (so "shop-example.com" finds it) and at '@' and '.' (so
+        // "vera", "shop-exam" or "example" do): the parser keeps an e-mail address or a host name as one word.
         builder.Property(c => c.SearchVector).HasComputedColumnSql(
-            $"to_tsvector('{Services.ConversationSearch.Config}', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' || replace(coalesce(visitor_email, ''), '@', ' '))",
+            $"to_tsvector('{Services.ConversationSearch.Config}', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' "
+            + "|| replace(coalesce(visitor_email, ''), '@', ' ') || ' ' || translate(coalesce(visitor_email, ''), '@.', '  '))",
             stored: true);
         builder.HasIndex(c => c.SearchVector).HasMethod("GIN");
     }

@@ -207,7 +207,7 @@ namespace ChatApp.Api.Data.Migrations
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("tsvector")
                         .HasColumnName("search_vector")
-                        .HasComputedColumnSql("to_tsvector('simple', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' || replace(coalesce(visitor_email, ''), '@', ' '))", true);
+                        .HasComputedColumnSql("to_tsvector('simple', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' || replace(coalesce(visitor_email, ''), '@', ' ') || ' ' || translate(coalesce(visitor_email, ''), '@.', '  '))", true);
 
                     b.Property<string>("Status")
                         .IsRequired()

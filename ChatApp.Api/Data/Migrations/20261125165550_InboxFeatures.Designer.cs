@@ -13,7 +13,7 @@ using NpgsqlTypes;
 namespace ChatApp.Api.Data.Migrations
 {
     [DbContext(typeof(ChatDbContext))]
-    [Migration("20261125163506_InboxFeatures")]
+    [Migration("20261125165550_InboxFeatures")]
     partial class InboxFeatures
     {
         /// <inheritdoc />
@@ -210,7 +210,7 @@ namespace ChatApp.Api.Data.Migrations
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("tsvector")
                         .HasColumnName("search_vector")
-                        .HasComputedColumnSql("to_tsvector('simple', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' || replace(coalesce(visitor_email, ''), '@', ' '))", true);
+                        .HasComputedColumnSql("to_tsvector('simple', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' || replace(coalesce(visitor_email, ''), '@', ' ') || ' ' || translate(coalesce(visitor_email, ''), '@.', '  '))", true);
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -46,7 +46,7 @@ namespace ChatApp.Api.Data.Migrations
                 table: "conversations",
                 type: "tsvector",
                 nullable: false,
-                computedColumnSql: "to_tsvector('simple', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' || replace(coalesce(visitor_email, ''), '@', ' '))",
+                computedColumnSql: "to_tsvector('simple', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' || replace(coalesce(visitor_email, ''), '@', ' ') || ' ' || translate(coalesce(visitor_email, ''), '@.', '  '))",
                 stored: true);
 
             migrationBuilder.CreateTable(
