@@ -321,7 +321,7 @@ public class InboxBrowserTests(ApiFixture api, BrowserFixture browser, ITestOutp
             await Expect(admin.GetByRole(AriaRole.Status).Filter(new() { HasText = "can sign in again" })).ToBeVisibleAsync();
             await admin.GetByRole(AriaRole.Button, new() { Name = "Reset password for Otto Operator" }).ClickAsync();
             await admin.GetByLabel("New password for Otto Operator").FillAsync("admin-set-pass-1");
-            await admin.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
+            await admin.GetByRole(AriaRole.Button, new() { Name = "Set password", Exact = true }).ClickAsync();
             await Expect(admin.GetByText("Otto Operator has a new password")).ToBeVisibleAsync();
 
             var otto = await SignInAsync(ottoUser with { Password = "admin-set-pass-1" });

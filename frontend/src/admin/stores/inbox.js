@@ -38,9 +38,8 @@ export const useInboxStore = defineStore('inbox', {
       Object.values(s.byId)
         .filter((c) => TABS[tab]?.match(c, me))
         .sort((a, b) => activity(b) - activity(a)),
-    hasMore() {
-      return (tab, me) => this.list(tab, me).length < this.tabs[tab].totalCount
-    },
+    /** Whether the server has rows beyond the pages loaded (rows that moved tabs live do not count). */
+    hasMore: (s) => (tab) => s.tabs[tab].page * PAGE_SIZE < s.tabs[tab].totalCount,
     /** Search results as rows (the latest summary of each), with `match` when a message matched. */
     searchRows: (s) => s.search.ids.map((id) => ({ ...s.byId[id], match: s.search.matches[id] ?? null })).filter((c) => c.id),
     /** What the tab title counts: unread conversations waiting for anyone, and the caller's own. */
