@@ -26,7 +26,8 @@ public static class ConversationSearch
         $"StartSel={StartMark}, StopSel={StopMark}, MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=\" … \"";
 
     /// <summary>
-    /// Turns what a person typed into a <c>to_tsquery</c> text: every word must match, each as a prefix. Each word is
+    /// Turns what a person typed into a <c>to_tsquery</c> text: every word must match, each (but a single letter) as a
+    /// prefix. Each word is
     /// quoted, so no operator a person types (<c>&amp; | ! ( ) :</c>) reaches the query syntax. Null when there is
     /// nothing to search for (empty, or punctuation only).
     /// </summary>
@@ -39,7 +40,8 @@ public static class ConversationSearch
         var terms = q.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(t => t.Any(char.IsLetterOrDigit))
             .Take(MaxTerms)
-            .Select(t => $"'{t.Replace("\\", "\\\\").Replace("'", "''")}':*")
+            // A one-letter prefix would match nearly every message: such a word must match whole.
+            .Select(t => $"'{t.Replace("\\", "\\\\").Replace("'", "''")}'{(t.Length > 1 ? ":*" : "")}")
             .ToList();
         return terms.Count == 0 ? null : string.Join(" & ", terms);
     }

@@ -11,6 +11,7 @@ public class ConversationSearchTests
     [InlineData(@"a\b", @"'a\\b':*")]
     [InlineData("order & !refund | (x)", "'order':* & '!refund':* & '(x)':*")]
     [InlineData("vera@example.com", "'vera@example.com':*")]
+    [InlineData("a b2", "'a' & 'b2':*")]
     public void ToTsQuery_QuotesEveryWordAsAPrefix(string input, string expected) =>
         Assert.Equal(expected, ConversationSearch.ToTsQuery(input));
 
