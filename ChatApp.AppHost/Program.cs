@@ -1,26 +1,32 @@
+using Microsoft.Extensions.Configuration;
 using ChatApp.AppHost;
-using ChatApp.AppHost.Dashboard;
-using ChatApp.AppHost.Hosting;
 
-var builder = AppHostBuilder.Create(args);
+var builder = DistributedApplication.CreateBuilder(args);
 
-var adminEmail = builder.AddParameter(Resources.AdminEmail, defaultValue: "admin@chatapp.local");
-var adminPassword = builder.AddParameter(Resources.AdminPassword, secret: true);
-var jwtSigningKey = builder.AddParameter(Resources.JwtSigningKey, secret: true);
+var adminEmail = builder.AddParameter(Resources.AdminEmail, "admin@chatapp.local");
+var adminPassword = builder.AddParameter(Resources.AdminPassword, new GenerateParameterDefault { MinLength = 16, Special = false }, secret: true, persist: true);
+var jwtSigningKey = builder.AddParameter(Resources.JwtSigningKey, new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
-var chatdb = builder.AddPostgres(Resources.Postgres).WithDataDirectory().AddDatabase(Resources.ChatDb);
+var chatdb = builder.AddChatPostgres(Resources.Postgres, Resources.ChatDb);
 
 var migrations = builder.AddProject<Projects.ChatApp_MigrationService>(Resources.Migrations)
     .WithReference(chatdb).WaitFor(chatdb)
-    .WithEnvironment("Admin__Email", adminEmail).WithEnvironment("Admin__Password", adminPassword);
+    .WithEnvironment("Admin__Email", adminEmail)
+    .WithEnvironment("Admin__Password", adminPassword);
 
 var api = builder.AddProject<Projects.ChatApp_Api>(Resources.Api)
     .WithReference(chatdb).WaitForCompletion(migrations)
-    .WithHttpHealthCheck("/health").WithExternalHttpEndpoints()
-    .WithEnvironment("Jwt__SigningKey", jwtSigningKey).WithVolume("uploads", "/app/uploads");
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithoutOtlpExportRetry()
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints()
+    .PublishWithVolume("uploads", "/app/uploads");
 
 builder.AddViteApp(Resources.Frontend, "../frontend")
-    .WithReference(api).WaitFor(api).WithExternalHttpEndpoints();
+    .WithEndpoint("http", endpoint => endpoint.Port = builder.Configuration.GetValue("Frontend:Port", 5173))
+    .WithReference(api).WaitFor(api)
+    .WithExternalHttpEndpoints();
 
-builder.AddDashboard();
+builder.AddDockerComposeEnvironment("compose");
+builder.AddConsoleSummary();
 builder.Build().Run();

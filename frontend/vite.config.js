@@ -46,5 +46,7 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.js', 'vite/**/*.test.js'],
     restoreMocks: true,
+    // Route tests import pages on demand; on a loaded 2-core CI machine that alone can pass Vitest's 5 s default.
+    testTimeout: 30000,
   },
 })

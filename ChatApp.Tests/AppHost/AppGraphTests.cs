@@ -1,72 +1,62 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using ChatApp.Api.Data.Entities;
 using ChatApp.Api.Services;
-using ChatApp.AppHost.Hosting;
 using ChatApp.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 using AppResources = ChatApp.AppHost.Resources;
 
 namespace ChatApp.Tests.AppHost;
 
-/// <summary>The whole app graph, started from the real app model: states, wiring, and a chat through the front end.</summary>
+/// <summary>The whole app graph from the real app model: states, wiring, a chat through the front end, its trace.</summary>
 [Collection(AppHostCollection.Name)]
 public class AppGraphTests(AppHostFixture fixture)
 {
     private DistributedApplication App => fixture.App;
 
     [Fact]
-    public void Start_EveryResourceIsRunningAndHealthy_AndTheMigrationsFinished()
+    public async Task Start_EveryResourceIsUp_AndTheMigrationsFinished()
     {
-        var report = AppHostFixture.Report(App);
+        var report = await fixture.Host.ReportAsync();
         foreach (var name in new[] { AppResources.Postgres, AppResources.ChatDb, AppResources.Api, AppResources.Frontend })
         {
-            var snapshot = App.Notifications.Get(name);
-            Assert.True(snapshot is { State: ResourceState.Running, Health: HealthStatus.Healthy }, $"{name} is {snapshot.State}/{snapshot.Health}\n{report}");
+            var state = await fixture.Host.StateAsync(name);
+            Assert.True(state.State?.Text == KnownResourceStates.Running && state.HealthStatus is null or HealthStatus.Healthy,
+                $"{name} is {state.State?.Text}/{state.HealthStatus}\n{report}");
         }
-        var migrations = App.Notifications.Get(AppResources.Migrations);
-        Assert.True(migrations is { State: ResourceState.Finished, ExitCode: 0 }, report);
-        Assert.Null(App.FailureReason);
+        var migrations = await fixture.Host.StateAsync(AppResources.Migrations);
+        Assert.True(migrations.State?.Text == KnownResourceStates.Finished && migrations.ExitCode == 0, report);
     }
 
     [Fact]
-    public void References_BecomeEnvironmentVariablesInAspiresFormats()
+    public async Task Services_GetTheirConnectionStringAndTheApiAddress_TheAspireWay()
     {
-        var api = App.Notifications.Get(AppResources.Api).Environment;
-        Assert.StartsWith("Host=127.0.0.1;Port=", api["ConnectionStrings__chatdb"]);
+        var api = await EnvironmentAsync(AppResources.Api);
+        var migrations = await EnvironmentAsync(AppResources.Migrations);
         Assert.Contains("Database=chatdb", api["ConnectionStrings__chatdb"]);
-        Assert.Equal(App.GetEndpoint(AppResources.Api).ToString().TrimEnd('/'), api["ASPNETCORE_URLS"]);
-        Assert.Equal("Development", api["ASPNETCORE_ENVIRONMENT"]);
-        Assert.Equal("Development", api["DOTNET_ENVIRONMENT"]);
-        Assert.Equal(AppResources.Api, api["OTEL_SERVICE_NAME"]);
-        Assert.StartsWith("service.instance.id=", api["OTEL_RESOURCE_ATTRIBUTES"]);
-
-        var migrations = App.Notifications.Get(AppResources.Migrations).Environment;
         Assert.Equal(api["ConnectionStrings__chatdb"], migrations["ConnectionStrings__chatdb"]);
-        Assert.Equal(App.GetParameterValue(AppResources.AdminEmail), migrations["Admin__Email"]);
-        Assert.Equal(App.GetParameterValue(AppResources.AdminPassword), migrations["Admin__Password"]);
+        Assert.Equal(fixture.Host.AdminPassword, migrations["Admin__Password"]);
 
-        var frontend = App.Notifications.Get(AppResources.Frontend).Environment;
-        Assert.Equal(App.GetEndpoint(AppResources.Api).ToString().TrimEnd('/'), frontend["services__api__http__0"]);
-        Assert.Equal(App.GetEndpoint(AppResources.Frontend).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), frontend["PORT"]);
-        Assert.Equal("development", frontend["NODE_ENV"]);
+        var frontend = await EnvironmentAsync(AppResources.Frontend);
+        Assert.StartsWith("http://", frontend["services__api__http__0"]);
+        Assert.True(int.TryParse(frontend["PORT"], out _), frontend["PORT"]);
+
+        // The connection string works: the migrations ran on it.
+        await using var connection = new NpgsqlConnection(await App.GetConnectionStringAsync(AppResources.ChatDb));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM \"__EFMigrationsHistory\"", connection);
+        Assert.True((long)(await command.ExecuteScalarAsync())! > 0);
     }
 
     [Fact]
-    public async Task ApiHealth_AnswersThroughTheDiscoveredUrl()
-    {
-        var discovered = App.Notifications.Get(AppResources.Frontend).Environment["services__api__http__0"];
-        using var http = new HttpClient();
-        var health = await http.GetAsync($"{discovered}/health");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        var alive = await http.GetAsync($"{discovered}/alive");
-        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
-    }
-
-    [Fact]
-    public async Task Chat_VisitorAndOperatorExchangeMessagesThroughTheFrontEndsProxy()
+    public async Task Chat_VisitorMessageThroughTheFrontEnd_IsStored_AndReachesAnOperator_AndIsOneTraceInTheDashboard()
     {
         var frontend = App.GetEndpoint(AppResources.Frontend);
         using var http = new HttpClient { BaseAddress = frontend };
@@ -75,31 +65,71 @@ public class AppGraphTests(AppHostFixture fixture)
         var session = await (await http.PostAsJsonAsync("/api/widget/conversations",
             new StartConversationRequest("Vera", null, null), TestJson.Options)).ReadAsync<WidgetSessionDto>();
         var login = await (await http.PostAsJsonAsync("/api/auth/login",
-            new LoginRequest(App.GetParameterValue(AppResources.AdminEmail), App.GetParameterValue(AppResources.AdminPassword)),
-            TestJson.Options)).ReadAsync<LoginResult>();
+            new LoginRequest(fixture.Host.AdminEmail, fixture.Host.AdminPassword), TestJson.Options)).ReadAsync<LoginResult>();
 
         // SignalR over WebSockets through the same proxy.
         await using var operatorHub = Hub(frontend, login.AccessToken);
         await using var visitorHub = Hub(frontend, session.VisitorToken);
         var operatorInbox = Inbox(operatorHub);
-        var visitorInbox = Inbox(visitorHub);
         await operatorHub.StartAsync();
         await visitorHub.StartAsync();
         await operatorHub.InvokeAsync<ConversationDto>("JoinConversation", session.Conversation.Id);
 
         var sent = await visitorHub.InvokeAsync<MessageDto>("SendMessage", session.Conversation.Id, "v-1", "Hello from the widget", (Guid?)null);
-        var received = await operatorInbox.Reader.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var received = await operatorInbox.Reader.ReadAsync(wait.Token);
         Assert.Equal(sent.Id, received.Id);
-        Assert.Equal("Hello from the widget", received.Body);
+        Assert.Equal(SenderKind.Visitor, received.SenderKind);
 
-        await operatorHub.InvokeAsync<MessageDto>("SendMessage", session.Conversation.Id, "o-1", "Hi Vera, how can I help?", (Guid?)null);
-        MessageDto reply;
-        do
+        await using (var connection = new NpgsqlConnection(await App.GetConnectionStringAsync(AppResources.ChatDb)))
         {
-            reply = await visitorInbox.Reader.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT body FROM messages WHERE id = $1", connection) { Parameters = { new() { Value = sent.Id } } };
+            Assert.Equal("Hello from the widget", await command.ExecuteScalarAsync());
         }
-        while (reply.Body != "Hi Vera, how can I help?");
-        Assert.Equal(SenderKind.Operator, reply.SenderKind);
+
+        // The Aspire Dashboard got the message's trace: hub call → send → persist → the INSERT.
+        var spans = await WaitForTraceAsync(sent.Id);
+        var root = spans.Single(s => s.ParentSpanId == "");
+        Assert.Equal("ChatApp.Api.Hubs.ChatHub/SendMessage", root.Name);
+        var send = spans.Single(s => s.Name == "chat.message.send");
+        Assert.Equal(root.SpanId, send.ParentSpanId);
+        var persist = spans.Single(s => s.Name == "chat.message.persist");
+        Assert.Equal(send.SpanId, persist.ParentSpanId);
+        Assert.Contains(spans, s => s.ParentSpanId == persist.SpanId && s.Attributes.Values.Any(v => v.Contains("INSERT INTO messages")));
+    }
+
+    private async Task<Dictionary<string, string>> EnvironmentAsync(string resourceName) =>
+        (await fixture.Host.StateAsync(resourceName)).EnvironmentVariables.Where(e => e.Value is not null).ToDictionary(e => e.Name, e => e.Value!);
+
+    private async Task<List<Span>> WaitForTraceAsync(long messageId)
+    {
+        // DCP proxies the dashboard on a random port in tests.
+        using var dashboard = new HttpClient { BaseAddress = App.GetEndpoint("aspire-dashboard", "http") };
+        dashboard.DefaultRequestHeaders.Add("x-api-key", fixture.Host.Settings["AppHost:DashboardApiKey"]);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await dashboard.GetAsync("/api/telemetry/spans?resource=api&limit=1000");
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            if (response.IsSuccessStatusCode)
+            {
+                var spans = Span.Parse(await response.Content.ReadAsStringAsync());
+                var hubCall = spans.FirstOrDefault(s => s.Name == "ChatApp.Api.Hubs.ChatHub/SendMessage"
+                    && s.Attributes.GetValueOrDefault("chat.message.id") == messageId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (hubCall is not null)
+                {
+                    var trace = spans.Where(s => s.TraceId == hubCall.TraceId).ToList();
+                    if (trace.Any(s => s.Attributes.Values.Any(v => v.Contains("INSERT INTO messages"))))
+                    {
+                        return trace;
+                    }
+                }
+            }
+            await Task.Delay(500);
+        }
+        throw new Xunit.Sdk.XunitException($"The dashboard has no trace of message {messageId}. Last answer: {last[..Math.Min(last.Length, 2000)]}");
     }
 
     private static HubConnection Hub(Uri frontend, string token) => new HubConnectionBuilder()
@@ -117,5 +147,36 @@ public class AppGraphTests(AppHostFixture fixture)
         var inbox = System.Threading.Channels.Channel.CreateUnbounded<MessageDto>();
         hub.On<MessageDto>("MessageReceived", m => inbox.Writer.TryWrite(m));
         return inbox;
+    }
+
+    /// <summary>A span from the dashboard's telemetry API (OTLP JSON).</summary>
+    private sealed record Span(string TraceId, string SpanId, string ParentSpanId, string Name, Dictionary<string, string> Attributes)
+    {
+        public static List<Span> Parse(string json)
+        {
+            using var document = JsonDocument.Parse(json);
+            var spans = new List<Span>();
+            foreach (var resource in document.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
+            {
+                foreach (var scope in resource.GetProperty("scopeSpans").EnumerateArray())
+                {
+                    foreach (var span in scope.GetProperty("spans").EnumerateArray())
+                    {
+                        var attributes = new Dictionary<string, string>();
+                        if (span.TryGetProperty("attributes", out var list))
+                        {
+                            foreach (var attribute in list.EnumerateArray())
+                            {
+                                attributes[attribute.GetProperty("key").GetString()!] = attribute.GetProperty("value").EnumerateObject().FirstOrDefault().Value.ToString();
+                            }
+                        }
+                        spans.Add(new Span(span.GetProperty("traceId").GetString()!, span.GetProperty("spanId").GetString()!,
+                            span.TryGetProperty("parentSpanId", out var parent) ? parent.GetString() ?? "" : "",
+                            span.GetProperty("name").GetString()!, attributes));
+                    }
+                }
+            }
+            return spans;
+        }
     }
 }

@@ -1,5 +1,10 @@
-using ChatApp.AppHost.Hosting;
-using ChatApp.AppHost.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using System.Security.Cryptography;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using ChatApp.Tests.Infrastructure;
+using AppResources = ChatApp.AppHost.Resources;
 
 namespace ChatApp.Tests.AppHost;
 
@@ -9,34 +14,149 @@ public class AppHostCollection : ICollectionFixture<AppHostFixture>
     public const string Name = "apphost";
 }
 
-/// <summary>
-/// The real app model (ChatApp.AppHost's Program.cs) started in-process once for the collection, as
-/// Aspire.Hosting.Testing would: throwaway PostgreSQL, free ports, the built API and migration worker, the Vite server.
-/// </summary>
+/// <summary>The real app model (ChatApp.AppHost's Program.cs) through Aspire.Hosting.Testing, started once for the collection.</summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
-    public DistributedApplication App { get; private set; } = null!;
+    public TestAppHost Host { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public DistributedApplication App => Host.App;
+
+    public async Task InitializeAsync() => Host = await TestAppHost.StartAsync(dashboard: true);
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+/// <summary>
+/// One run of the app graph on a throwaway PostgreSQL data folder, with known parameter values, random ports and,
+/// when asked for, the Aspire Dashboard with its telemetry API.
+/// </summary>
+public sealed class TestAppHost : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
+    private TestAppHost(DistributedApplication app, string dataDirectory, IReadOnlyDictionary<string, string> settings)
     {
-        App = AppHostTesting.Create();
+        App = app;
+        DataDirectory = dataDirectory;
+        Settings = settings;
+    }
+
+    public DistributedApplication App { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The settings the app was started with (parameters, dashboard URLs and keys).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
+
+    public string AdminEmail => "admin@chatapp.local";
+
+    public string AdminPassword => Settings["Parameters:admin-password"];
+
+    /// <summary>Builds and starts the app; with <paramref name="waitUntilUp"/>, returns once the front end and the API are healthy.</summary>
+    public static async Task<TestAppHost> StartAsync(bool dashboard = false, bool waitUntilUp = true, params string[] extraArgs)
+    {
+        await FrontendProject.EnsureInstalledAsync();
+        // Directly under /tmp: as root the server runs as `postgres`, which must reach the folder.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "chatapp-apphost-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var settings = new Dictionary<string, string>
+        {
+            ["Postgres:DataDirectory"] = dataDirectory,
+            ["Parameters:admin-password"] = Secret(),
+            ["Parameters:jwt-signing-key"] = Secret() + Secret(),
+            ["Parameters:postgres-password"] = Secret(),
+        };
+        if (dashboard)
+        {
+            settings["ASPNETCORE_URLS"] = $"http://localhost:{LoopbackPorts.PickFree()}";
+            settings["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{LoopbackPorts.PickFree()}";
+            settings["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{LoopbackPorts.PickFree()}";
+            settings["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+            settings["AppHost:DashboardApiKey"] = Secret();
+        }
+        string[] args = [.. settings.Select(s => $"--{s.Key}={s.Value}"), .. extraArgs];
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ChatApp_AppHost>(args,
+            (options, _) => options.DisableDashboard = !dashboard, timeout.Token);
+        var app = await builder.BuildAsync(timeout.Token);
+        var host = new TestAppHost(app, dataDirectory, settings);
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            await App.StartAsync(timeout.Token);
+            await app.StartAsync(timeout.Token);
+            if (waitUntilUp)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(AppResources.Api, timeout.Token);
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(AppResources.Frontend, timeout.Token);
+            }
         }
         catch (Exception e)
         {
-            var report = Report(App);
-            await App.DisposeAsync();
+            var report = await host.ReportAsync();
+            await host.DisposeAsync();
             throw new InvalidOperationException($"The app did not start: {e.Message}\n{report}", e);
+        }
+        return host;
+    }
+
+    /// <summary>The current state of a resource (of one of its replicas, when it has several).</summary>
+    public async Task<CustomResourceSnapshot> StateAsync(string resourceName)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return (await App.ResourceNotifications.WaitForResourceAsync(resourceName, _ => true, timeout.Token)).Snapshot;
+    }
+
+    /// <summary>Everything a resource logged so far.</summary>
+    public async Task<string> LogsAsync(string resourceName)
+    {
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
+        var lines = new List<string>();
+        await foreach (var batch in logs.GetAllAsync(resource))
+        {
+            lines.AddRange(batch.Select(l => l.Content));
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>States and last log lines of the resources, for failure messages.</summary>
+    public async Task<string> ReportAsync()
+    {
+        var report = new List<string>();
+        foreach (var name in new[] { AppResources.Postgres, AppResources.ChatDb, AppResources.Migrations, AppResources.Api, AppResources.Frontend })
+        {
+            try
+            {
+                var state = await StateAsync(name);
+                var logs = (await LogsAsync(name)).Split('\n').TakeLast(15);
+                report.Add($"{name}: {state.State?.Text} health={state.HealthStatus} exit={state.ExitCode}\n    {string.Join("\n    ", logs)}");
+            }
+            catch (Exception e)
+            {
+                report.Add($"{name}: ({e.Message})");
+            }
+        }
+        return string.Join('\n', report);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await App.StopAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+            // Stopped already, or never started.
+        }
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
-
-    /// <summary>States and the last log lines of every resource, for failure messages.</summary>
-    public static string Report(DistributedApplication app) => string.Join("\n", app.Notifications.GetAll().Select(s =>
-        $"{s.Name}: {s.State} {s.Health} {s.Reason}\n    " +
-        string.Join("\n    ", app.Logs.Get(s.Name).TakeLast(15).Select(l => l.Text))));
+    private static string Secret() => RandomNumberGenerator.GetHexString(24, lowercase: true);
 }

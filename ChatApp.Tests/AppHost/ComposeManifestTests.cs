@@ -1,122 +1,139 @@
-using ChatApp.AppHost.Hosting;
-using ChatApp.AppHost.Hosting.Testing;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using ChatApp.Tests.Infrastructure;
+using Npgsql;
 using YamlDotNet.RepresentationModel;
 using AppResources = ChatApp.AppHost.Resources;
 
 namespace ChatApp.Tests.AppHost;
 
-/// <summary>`publish --output-path` writes a compose manifest that would run in production, with no secret in it.</summary>
-public sealed class ComposeManifestTests : IAsyncLifetime
+/// <summary>
+/// The publish step (run as a developer runs it) writes a compose file that would pass an ops review: no secret, the
+/// API behind nginx, the app's own database role, the dashboard on loopback with sign-in, pinned images.
+/// </summary>
+public sealed class ComposeManifestTests(PublishedCompose published) : IClassFixture<PublishedCompose>
 {
-    private readonly string _output = Directory.CreateTempSubdirectory("chatapp-publish-").FullName;
-    private DistributedApplication _app = null!;
-    private YamlMappingNode _services = null!;
-    private YamlMappingNode _root = null!;
-    private string _compose = "";
-    private string _env = "";
+    private string OutputPath => published.Output;
+    private YamlMappingNode Root => published.Root;
+    private string Compose => published.Compose;
+    private string Env => published.Env;
 
-    public async Task InitializeAsync()
-    {
-        _app = AppHostTesting.Create(configure: options => options.PublishOutputPath = _output);
-        Assert.Equal(0, await _app.RunAsync());
-        _compose = await File.ReadAllTextAsync(Path.Combine(_output, "docker-compose.yaml"));
-        _env = await File.ReadAllTextAsync(Path.Combine(_output, ".env"));
-        var yaml = new YamlStream();
-        yaml.Load(new StringReader(_compose));
-        _root = (YamlMappingNode)yaml.Documents[0].RootNode;
-        _services = (YamlMappingNode)_root["services"];
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_output, recursive: true);
-        return Task.CompletedTask;
-    }
+    private YamlMappingNode Services => (YamlMappingNode)Root["services"];
 
     [Fact]
-    public void Services_AreTheAppModelPlusTheDashboard()
+    public void Services_AreTheAppModelPlusTheDashboard_AndWaitForEachOther()
     {
-        var names = _services.Children.Keys.Select(k => k.ToString()).ToList();
-        Assert.Equal([AppResources.Postgres, AppResources.Migrations, AppResources.Api, AppResources.Frontend, "dashboard"], names);
-        Assert.StartsWith("postgres:", Scalar(Service(AppResources.Postgres), "image"));
-        Assert.StartsWith("mcr.microsoft.com/dotnet/aspire-dashboard:", Scalar(Service("dashboard"), "image"));
-    }
-
-    [Fact]
-    public void DependsOn_MigrationsCompleteBeforeTheApi_AndEverythingWaitsForHealth()
-    {
+        Assert.Equal([AppResources.Postgres, AppResources.Migrations, AppResources.Api, AppResources.Frontend, "dashboard"],
+            Services.Children.Keys.Select(k => k.ToString()));
         Assert.Equal("service_healthy", Condition(AppResources.Migrations, AppResources.Postgres));
         Assert.Equal("service_completed_successfully", Condition(AppResources.Api, AppResources.Migrations));
-        Assert.Equal("service_healthy", Condition(AppResources.Api, AppResources.Postgres));
         Assert.Equal("service_healthy", Condition(AppResources.Frontend, AppResources.Api));
-    }
-
-    [Fact]
-    public void HealthChecks_OnPostgresTheApiAndTheFrontEnd()
-    {
         Assert.Contains("pg_isready", Test(AppResources.Postgres));
         Assert.Contains("GET /health", Test(AppResources.Api));
-        Assert.Contains("http://127.0.0.1:80/", Test(AppResources.Frontend));
     }
 
     [Fact]
-    public void Volumes_KeepTheDatabaseAndUploads()
+    public void Secrets_ArePlaceholdersInDotEnv_NeverValues()
     {
-        var volumes = (YamlMappingNode)_root["volumes"];
-        Assert.Contains(new YamlScalarNode("postgres-data"), volumes.Children.Keys);
-        Assert.Contains(new YamlScalarNode("uploads"), volumes.Children.Keys);
-        Assert.Contains("postgres-data:/var/lib/postgresql/data", Sequence(Service(AppResources.Postgres), "volumes"));
-        Assert.Contains("uploads:/app/uploads", Sequence(Service(AppResources.Api), "volumes"));
+        var secrets = EnvEntries().Where(e => e.Secret).ToList();
+        Assert.Equal(["ADMIN_PASSWORD", "CHATAPP_DB_PASSWORD", "DASHBOARD_OTLP_API_KEY", "JWT_SIGNING_KEY", "POSTGRES_PASSWORD"],
+            secrets.Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.All(secrets, s => Assert.Equal("", s.Value));
+        Assert.All(secrets, s => Assert.Contains($"${{{s.Name}", Compose));
+        // Every password in the file is an interpolation.
+        Assert.DoesNotMatch(@"Password=(?!\$\{)", Compose);
     }
 
     [Fact]
-    public void Telemetry_GoesToTheDashboardWithAnApiKey()
+    public void Services_ConnectAsTheirOwnRole_NotTheSuperuser()
     {
-        var env = (YamlMappingNode)Service(AppResources.Api)["environment"];
-        Assert.Equal("http://dashboard:18889", env["OTEL_EXPORTER_OTLP_ENDPOINT"].ToString());
-        Assert.Equal("x-otlp-api-key=${OTLP_API_KEY}", env["OTEL_EXPORTER_OTLP_HEADERS"].ToString());
-        var dashboard = (YamlMappingNode)Service("dashboard")["environment"];
-        Assert.Equal("ApiKey", dashboard["DASHBOARD__OTLP__AUTHMODE"].ToString());
-        Assert.StartsWith("${OTLP_API_KEY", dashboard["DASHBOARD__OTLP__PRIMARYAPIKEY"].ToString());
-    }
-
-    [Fact]
-    public void Secrets_ArePlaceholdersNeverValues()
-    {
-        foreach (var parameter in _app.Parameters.Where(p => p.Secret))
+        foreach (var service in new[] { AppResources.Migrations, AppResources.Api })
         {
-            Assert.DoesNotContain(parameter.Value, _compose);
-            Assert.DoesNotContain(parameter.Value, _env);
-            Assert.Contains($"{parameter.EnvVariableName}=\n", _env.ReplaceLineEndings("\n"));
+            var environment = Environment(service);
+            Assert.Contains("Username=chatapp;", environment["ConnectionStrings__chatdb"]);
+            Assert.DoesNotContain(environment, e => e.Value.Contains("POSTGRES_PASSWORD", StringComparison.Ordinal));
         }
-        foreach (var variable in new[] { "POSTGRES_PASSWORD", "ADMIN_PASSWORD", "JWT_SIGNING_KEY", "OTLP_API_KEY" })
-        {
-            Assert.Contains($"{variable}=\n", _env.ReplaceLineEndings("\n"));
-            Assert.Contains($"${{{variable}", _compose);
-        }
-        // Every password in a connection string is an interpolation.
-        Assert.DoesNotMatch(@"Password=(?!\$\{)", _compose);
+        var init = File.ReadAllText(Path.Combine(OutputPath, "postgres-init", "10-app-role.sh"));
+        Assert.Contains("CREATE ROLE chatapp LOGIN PASSWORD :'password'", init);
+        Assert.Contains("ALTER DATABASE \"chatdb\" OWNER TO chatapp", init);
+        Assert.Contains("./postgres-init:/docker-entrypoint-initdb.d:ro", Sequence(Service(AppResources.Postgres), "volumes"));
     }
 
     [Fact]
-    public void Builds_PointAtContextsAndDockerfilesThatExist()
+    public void OnlyTheFrontEndIsPublished_TheDashboardOnLoopbackWithSignIn()
     {
-        var builds = 0;
-        foreach (var (name, node) in _services.Children)
-        {
-            if (((YamlMappingNode)node).Children.TryGetValue(new YamlScalarNode("build"), out var build))
-            {
-                builds++;
-                var context = Path.GetFullPath(Path.Combine(_output, Scalar((YamlMappingNode)build, "context")));
-                Assert.True(Directory.Exists(context), $"{name}: build context {context} does not exist");
-                var dockerfile = Path.Combine(context, Scalar((YamlMappingNode)build, "dockerfile"));
-                Assert.True(File.Exists(dockerfile), $"{name}: {dockerfile} does not exist");
-            }
-        }
-        Assert.Equal(3, builds);
+        Assert.False(Service(AppResources.Api).Children.ContainsKey(new YamlScalarNode("ports")), "the API must be reached through nginx only");
+        Assert.False(Service(AppResources.Postgres).Children.ContainsKey(new YamlScalarNode("ports")));
+        Assert.Equal(["${FRONTEND_PORT:-80}:80"], Sequence(Service(AppResources.Frontend), "ports"));
+        Assert.All(Sequence(Service("dashboard"), "ports"), port => Assert.StartsWith("127.0.0.1:", port));
+        var dashboard = Environment("dashboard");
+        Assert.Equal("BrowserToken", dashboard["DASHBOARD__FRONTEND__AUTHMODE"]);
+        Assert.Equal("ApiKey", dashboard["DASHBOARD__OTLP__AUTHMODE"]);
+        Assert.Equal("x-otlp-api-key=${DASHBOARD_OTLP_API_KEY}", Environment(AppResources.Api)["OTEL_EXPORTER_OTLP_HEADERS"]);
     }
 
-    private YamlMappingNode Service(string name) => (YamlMappingNode)_services[name];
+    [Fact]
+    public void ForwardedHeaders_AreTrustedFromTheFrontEndsNginxOnly()
+    {
+        var api = Environment(AppResources.Api);
+        var nginx = ((YamlMappingNode)((YamlMappingNode)Service(AppResources.Frontend)["networks"])["default"])["ipv4_address"].ToString();
+        Assert.Equal(nginx, api["ForwardedHeaders__KnownProxies__0"]);
+        Assert.DoesNotContain("ASPNETCORE_FORWARDEDHEADERS_ENABLED", api.Keys);
+        var nginxConf = File.ReadAllText(Path.Combine(RepoPaths.Root, "frontend", "nginx.conf"));
+        Assert.Contains("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;", nginxConf);
+    }
+
+    [Fact]
+    public async Task Postgres_IsTheSameMajorVersionInDevelopmentTestsAndProduction()
+    {
+        var tag = Regex.Match(Scalar(Service(AppResources.Postgres), "image"), @":(\d+)\.\d+$");
+        Assert.True(tag.Success, Scalar(Service(AppResources.Postgres), "image"));
+        Assert.Equal(LocalPostgresExtensions.MajorVersion, int.Parse(tag.Groups[1].Value));
+        Assert.Equal(LocalPostgresExtensions.MajorVersion, TestPostgres.MajorVersion);
+
+        var postgres = await TestPostgres.GetAsync();
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString());
+        await connection.OpenAsync();
+        Assert.Equal(LocalPostgresExtensions.MajorVersion, connection.PostgreSqlVersion.Major);
+    }
+
+    [Fact]
+    public void Images_ArePinned_InTheComposeFileAndTheDockerfiles()
+    {
+        var images = Services.Children.Values.Cast<YamlMappingNode>()
+            .Where(s => !s.Children.ContainsKey(new YamlScalarNode("build")))
+            .Select(s => Scalar(s, "image")).ToList();
+        var bases = Directory.EnumerateFiles(RepoPaths.Root, "Dockerfile", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("node_modules", StringComparison.Ordinal))
+            .SelectMany(File.ReadLines)
+            .Select(l => Regex.Match(l, @"^FROM\s+(\S+)")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(6, bases.Count); // Three Dockerfiles, a build stage and a final one each.
+        Assert.All(images.Concat(bases), image => Assert.Matches(@":\d+\.\d+[\w.-]*$", image));
+    }
+
+    [Fact]
+    public void Builds_UseTheRepositoryRoot_WhoseDockerignoreKeepsSecretsAndBuildOutputOut()
+    {
+        var builds = Services.Children.Values.Cast<YamlMappingNode>()
+            .Where(s => s.Children.ContainsKey(new YamlScalarNode("build"))).Select(s => (YamlMappingNode)s["build"]).ToList();
+        Assert.Equal(3, builds.Count);
+        foreach (var build in builds)
+        {
+            Assert.Equal(RepoPaths.Root, Path.GetFullPath(Path.Combine(OutputPath, Scalar(build, "context"))).TrimEnd('/'));
+            var dockerfile = Path.Combine(RepoPaths.Root, Scalar(build, "dockerfile"));
+            Assert.True(File.Exists(dockerfile), dockerfile);
+            Assert.False(File.Exists(dockerfile + ".dockerignore"), $"{dockerfile}.dockerignore would replace the root .dockerignore");
+        }
+        var ignored = File.ReadAllLines(Path.Combine(RepoPaths.Root, ".dockerignore"));
+        Assert.All([".data/", "**/bin/", "**/obj/", "**/node_modules/", "**/.local/", ".git/"], entry => Assert.Contains(entry, ignored));
+    }
+
+    private YamlMappingNode Service(string name) => (YamlMappingNode)Services[name];
+
+    private Dictionary<string, string> Environment(string service) =>
+        ((YamlMappingNode)Service(service)["environment"]).Children.ToDictionary(e => e.Key.ToString(), e => e.Value.ToString());
 
     private string Condition(string service, string dependency) =>
         ((YamlMappingNode)((YamlMappingNode)Service(service)["depends_on"])[dependency])["condition"].ToString();
@@ -124,8 +141,67 @@ public sealed class ComposeManifestTests : IAsyncLifetime
     private string Test(string service) =>
         string.Join(" ", ((YamlSequenceNode)((YamlMappingNode)Service(service)["healthcheck"])["test"]).Children.Select(c => c.ToString()));
 
+    private List<(string Name, string Value, bool Secret)> EnvEntries()
+    {
+        var entries = new List<(string, string, bool)>();
+        string? comment = null;
+        foreach (var line in Env.ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line.StartsWith('#'))
+            {
+                comment = line;
+            }
+            else if (line.Split('=', 2) is [var name, var value])
+            {
+                entries.Add((name, value, comment?.Contains("(secret", StringComparison.Ordinal) == true));
+            }
+        }
+        return entries;
+    }
+
     private static string Scalar(YamlMappingNode node, string key) => node[key].ToString();
 
     private static List<string> Sequence(YamlMappingNode node, string key) =>
         ((YamlSequenceNode)node[key]).Children.Select(c => c.ToString()).ToList();
+}
+
+/// <summary>The output of one publish: <c>dotnet ChatApp.AppHost.dll --operation publish --step publish --output-path …</c>.</summary>
+public sealed class PublishedCompose : IAsyncLifetime
+{
+    public string Output { get; } = Directory.CreateTempSubdirectory("chatapp-publish-").FullName;
+
+    public YamlMappingNode Root { get; private set; } = null!;
+
+    public string Compose { get; private set; } = "";
+
+    public string Env { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { RepoPaths.ProjectOutput("ChatApp.AppHost", "ChatApp.AppHost.dll"), "--operation", "publish", "--step", "publish", "--output-path", Output },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.Combine(RepoPaths.Root, "ChatApp.AppHost"),
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"publish exited with {process.ExitCode}:\n{await output}\n{await errors}");
+
+        Compose = await File.ReadAllTextAsync(Path.Combine(Output, "docker-compose.yaml"));
+        Env = await File.ReadAllTextAsync(Path.Combine(Output, ".env"));
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(Compose));
+        Root = (YamlMappingNode)yaml.Documents[0].RootNode;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(Output, recursive: true);
+        return Task.CompletedTask;
+    }
 }

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
-using System.Text;
-using ChatApp.AppHost.Hosting;
 
 namespace ChatApp.Tests.AppHost;
 
@@ -36,15 +33,16 @@ internal static class ProcessTree
         return found;
     }
 
-    /// <summary>The live direct children of <paramref name="parent"/> (pid → command line).</summary>
-    public static Dictionary<int, string> Children(int parent)
+    /// <summary>Live processes whose command line contains <paramref name="fragment"/> (pid → command line).</summary>
+    public static Dictionary<int, string> Matching(string fragment)
     {
         var found = new Dictionary<int, string>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && ReadStat(pid) is { State: not 'Z' } stat && stat.ParentId == parent)
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && IsAlive(pid) && CommandLine(pid) is var command
+                && command.Contains(fragment, StringComparison.Ordinal))
             {
-                found[pid] = CommandLine(pid);
+                found[pid] = command;
             }
         }
         return found;
@@ -52,31 +50,6 @@ internal static class ProcessTree
 
     /// <summary>Still running (a zombie waiting to be reaped does not count).</summary>
     public static bool IsAlive(int pid) => ReadStat(pid) is { State: not 'Z' };
-
-    /// <summary>Live processes whose environment holds <paramref name="marker"/> (children inherit it).</summary>
-    public static List<string> WithEnvironmentMarker(string marker)
-    {
-        var found = new List<string>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId || !IsAlive(pid))
-            {
-                continue;
-            }
-            try
-            {
-                if (File.ReadAllText(Path.Combine(dir, "environ")).Contains(marker, StringComparison.Ordinal))
-                {
-                    found.Add($"{pid} {CommandLine(pid)}");
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Gone, or not ours to read.
-            }
-        }
-        return found;
-    }
 
     public static string CommandLine(int pid)
     {
@@ -103,84 +76,5 @@ internal static class ProcessTree
         {
             return null;
         }
-    }
-}
-
-/// <summary>Runs the built AppHost as its own process, the way a developer does, and reports what it printed.</summary>
-internal static class AppHostProcess
-{
-    public sealed record Result(int ExitCode, string Output, List<string> LeftRunning);
-
-    public static async Task<Result> RunAsync(TimeSpan timeout, params string[] args)
-    {
-        var marker = "CHATAPP_TEST_RUN_" + Guid.NewGuid().ToString("N");
-        var startInfo = new ProcessStartInfo(DotNetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(AppHostDll());
-        foreach (var arg in args.Concat(["--AppHost:ShowLogs=false", "--Postgres:Ephemeral=true", "--AppHost:PersistParameters=false"]))
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-        startInfo.Environment[marker] = "1";
-
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using (var cts = new CancellationTokenSource(timeout))
-        {
-            try
-            {
-                await process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"The AppHost did not exit within {timeout}. Output:\n{output}");
-            }
-        }
-        process.WaitForExit();
-
-        // Whatever inherited the marker and still runs was left behind (children of an exited AppHost are
-        // re-parented, so the environment is the reliable trace).
-        var left = ProcessTree.WithEnvironmentMarker(marker);
-        for (var i = 0; i < 20 && left.Count > 0; i++)
-        {
-            await Task.Delay(250);
-            left = ProcessTree.WithEnvironmentMarker(marker);
-        }
-        lock (output)
-        {
-            return new Result(process.ExitCode, output.ToString(), left);
-        }
-    }
-
-    private static string AppHostDll()
-    {
-        var assembly = typeof(AppHostBuilder).Assembly;
-        var projectDirectory = assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "AppHostProjectDirectory").Value!;
-        var configuration = assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var framework = Path.GetFileName(Path.GetDirectoryName(typeof(AppHostProcess).Assembly.Location))!;
-        var dll = Path.Combine(projectDirectory, "bin", configuration, framework, "ChatApp.AppHost.dll");
-        Assert.True(File.Exists(dll), $"The AppHost is not built: {dll}");
-        return dll;
-    }
-
-    private static string DotNetHost()
-    {
-        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))
-        {
-            return fromSdk;
-        }
-        var self = Environment.ProcessPath;
-        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 }

@@ -73,7 +73,7 @@ public class ChatHubResumeTests(ApiFixture api, ITestOutputHelper output) : IAsy
     public async Task ApiRestart_MidConversation_LosesNoMessageAndTokensStayValid()
     {
         // A fixed port, so the restarted API comes back on the same address.
-        var port = ChatApp.AppHost.Hosting.LoopbackPorts.PickFree();
+        var port = LoopbackPorts.PickFree();
         var session = await api.StartWidgetAsync();
         var conversationId = session.Conversation.Id;
         var operatorUser = await api.CreateUserAsync();

@@ -202,7 +202,7 @@ public sealed class FrontendServer : IAsyncDisposable
     public static async Task<FrontendServer> StartAsync(Uri apiBaseAddress)
     {
         await FrontendProject.EnsureBuiltAsync();
-        var port = ChatApp.AppHost.Hosting.LoopbackPorts.PickFree();
+        var port = LoopbackPorts.PickFree();
         var process = ProcessRunner.Create(
             Path.Combine(FrontendProject.Root, "node_modules", ".bin", "vite"),
             ["preview", "--port", port.ToString(), "--strictPort"],

@@ -1,21 +1,170 @@
-using ChatApp.AppHost.Hosting.Postgres;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Npgsql;
 
 namespace ChatApp.Tests.Infrastructure;
 
 /// <summary>
-/// One throwaway PostgreSQL for the whole test run, started from the local server binaries by the same code the
-/// AppHost uses, and stopped when the test process exits.
+/// One throwaway PostgreSQL for the whole test run, started by <c>ChatApp.AppHost/postgres-server.sh</c> (the script
+/// the AppHost's <c>postgres</c> resource runs) without fsync, and stopped when the test process exits.
 /// </summary>
-public static class TestPostgres
+public sealed class TestPostgres
 {
-    private static readonly Lazy<Task<LocalPostgresServer>> Server = new(StartAsync);
+    /// <summary>The major version the AppHost prefers and production runs.</summary>
+    public const int MajorVersion = 15;
 
-    public static Task<LocalPostgresServer> GetAsync() => Server.Value;
+    private static readonly Lazy<Task<TestPostgres>> Shared = new(() => StartAsync());
 
-    private static async Task<LocalPostgresServer> StartAsync()
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private TestPostgres(Process process, int port, string password, string dataDirectory)
     {
-        var server = await LocalPostgresServer.StartAsync(new LocalPostgresOptions { Ephemeral = true });
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
+        _process = process;
+        Port = port;
+        Password = password;
+        DataDirectory = dataDirectory;
+    }
+
+    public int Port { get; }
+
+    public string Password { get; }
+
+    public string DataDirectory { get; }
+
+    public static Task<TestPostgres> GetAsync() => Shared.Value;
+
+    /// <summary>Starts a server of its own (most tests share <see cref="GetAsync"/>'s).</summary>
+    public static async Task<TestPostgres> StartAsync(string? binDirectory = null)
+    {
+        var port = LoopbackPorts.PickFree();
+        var password = RandomNumberGenerator.GetHexString(24, lowercase: true);
+        // Directly under /tmp: as root the server runs as `postgres`, which must reach the folder.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "chatapp-test-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "ChatApp.AppHost", "postgres-server.sh"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            Environment =
+            {
+                ["PGDATA"] = dataDirectory,
+                ["PGPORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["POSTGRES_PASSWORD"] = password,
+                ["PG_MAJOR"] = MajorVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["PG_EPHEMERAL"] = "1",
+            },
+        };
+        if (binDirectory is not null)
+        {
+            start.Environment["PG_BIN"] = binDirectory;
+        }
+        var server = new TestPostgres(new Process { StartInfo = start }, port, password, dataDirectory);
+        await server.RunAsync();
         return server;
     }
+
+    /// <summary>Connection string for <paramref name="database"/> as the superuser.</summary>
+    public string ConnectionString(string database = "postgres") => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = "postgres",
+        Password = Password,
+        Database = database,
+    }.ConnectionString;
+
+    /// <summary>Creates <paramref name="database"/> when missing and returns its connection string.</summary>
+    public async Task<string> EnsureDatabaseAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString() + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
+        if (await exists.ExecuteScalarAsync() is null)
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8'", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return ConnectionString(database);
+    }
+
+    /// <summary>Stops the server (SIGTERM: the script makes it a fast shutdown) and deletes its data.</summary>
+    public void Stop()
+    {
+        if (!_process.HasExited)
+        {
+            _ = kill(_process.Id, 15);
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        _process.OutputDataReceived += (_, e) => Record(e.Data);
+        _process.ErrorDataReceived += (_, e) => Record(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
+
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The test PostgreSQL exited with code {_process.ExitCode}:\n{Output}");
+            }
+            try
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString() + ";Pooling=false;Timeout=5");
+                await connection.OpenAsync();
+                return;
+            }
+            catch (NpgsqlException) when (deadline.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.Add(line);
+            if (_output.Count > 200)
+            {
+                _output.RemoveAt(0);
+            }
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
 }
