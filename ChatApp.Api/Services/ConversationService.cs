@@ -31,10 +31,6 @@ public class ConversationService(
     public async Task<ConversationDto> GetAsync(Caller caller, Guid conversationId, CancellationToken ct = default) =>
         (await GetAccessibleAsync(caller, conversationId, ct)).ToDto();
 
-    public async Task<PageDto<ConversationSummaryDto>> ListAsync(
-        Caller caller, ConversationStatus? status, string? assignee, int page, int pageSize, CancellationToken ct = default) =>
-        await ListAsync(caller, status, assignee, null, page, pageSize, ct);
-
     /// <summary>
     /// Conversations by status and assignee, newest activity first; with <paramref name="search"/>, only those that match
     /// it (<see cref="ConversationSearch"/>), each with the newest matching message as an excerpt.
@@ -267,6 +263,7 @@ public class ConversationService(
         {
             throw ChatException.Conflict("This conversation is closed and can no longer be assigned; reopen it first.");
         }
+        // The note follows the rules of any message (its client message id is made below).
         var noteBody = string.IsNullOrWhiteSpace(note) ? null
             : MessageRules.Validate("transfer-note", note, hasAttachment: false).Body;
         var assignee = await db.Users.FirstOrDefaultAsync(u => u.Id == assigneeId && u.IsActive, ct)
