@@ -4,6 +4,8 @@ using ChatApp.Api.Data;
 using ChatApp.Api.Data.Entities;
 using ChatApp.Api.Services;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 
 namespace ChatApp.MigrationService;
@@ -41,7 +43,13 @@ public class MigrationWorker(
     public static async Task MigrateAsync(ChatDbContext db, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(ct, db.Database.MigrateAsync);
+        await strategy.ExecuteAsync(ct, async token =>
+        {
+            // EF Core reads the history table before it creates it: on a new database that query fails, and the
+            // failure shows in the logs and traces as an error although nothing is wrong.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(token);
+            await db.Database.MigrateAsync(token);
+        });
     }
 
     /// <summary>Creates the admin once; when it (or any user with that e-mail) exists, nothing changes.</summary>

@@ -23,6 +23,7 @@ public static class ApplicationServiceExtensions
 
         builder.AddChatDbContext();
         builder.AddChatDataSource();
+        services.AddHostedService<DatabaseWarmup>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ConversationService>();

@@ -99,14 +99,43 @@ public class AppGraphTests(AppHostFixture fixture)
         Assert.Contains(spans, s => s.ParentSpanId == persist.SpanId && s.Attributes.Values.Any(v => v.Contains("INSERT INTO messages")));
     }
 
+    [Fact]
+    public async Task FirstStart_LeavesNoErrorInTheDashboard_NeitherLogsNorSpans()
+    {
+        // The fixture's data folder is new: this start created the database and ran every migration.
+        using var dashboard = DashboardClient();
+        var logs = await dashboard.GetStringAsync("/api/telemetry/logs?severity=Error&limit=1000");
+        var errors = CountItems(logs, "resourceLogs", "scopeLogs", "logRecords");
+        Assert.True(errors == 0, $"Error logs on a clean start:\n{logs[..Math.Min(logs.Length, 4000)]}");
+        var spans = await dashboard.GetStringAsync("/api/telemetry/spans?hasError=true&limit=1000");
+        var failed = CountItems(spans, "resourceSpans", "scopeSpans", "spans");
+        Assert.True(failed == 0, $"Failed spans on a clean start:\n{spans[..Math.Min(spans.Length, 4000)]}");
+    }
+
+    private HttpClient DashboardClient()
+    {
+        // DCP proxies the dashboard on a random port in tests.
+        var client = new HttpClient { BaseAddress = App.GetEndpoint("aspire-dashboard", "http") };
+        client.DefaultRequestHeaders.Add("x-api-key", fixture.Host.Settings["AppHost:DashboardApiKey"]);
+        return client;
+    }
+
+    private static int CountItems(string json, string resources, string scopes, string items)
+    {
+        using var document = JsonDocument.Parse(json);
+        if (!document.RootElement.TryGetProperty("data", out var data) || !data.TryGetProperty(resources, out var list))
+        {
+            return 0;
+        }
+        return list.EnumerateArray().SelectMany(r => r.GetProperty(scopes).EnumerateArray()).Sum(s => s.GetProperty(items).GetArrayLength());
+    }
+
     private async Task<Dictionary<string, string>> EnvironmentAsync(string resourceName) =>
         (await fixture.Host.StateAsync(resourceName)).EnvironmentVariables.Where(e => e.Value is not null).ToDictionary(e => e.Name, e => e.Value!);
 
     private async Task<List<Span>> WaitForTraceAsync(long messageId)
     {
-        // DCP proxies the dashboard on a random port in tests.
-        using var dashboard = new HttpClient { BaseAddress = App.GetEndpoint("aspire-dashboard", "http") };
-        dashboard.DefaultRequestHeaders.Add("x-api-key", fixture.Host.Settings["AppHost:DashboardApiKey"]);
+        using var dashboard = DashboardClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         var last = "";
         while (DateTime.UtcNow < deadline)
