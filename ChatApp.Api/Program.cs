@@ -25,6 +25,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapAuthApi();
 app.MapWidgetApi();
+app.MapWidgetSettingsApi();
 app.MapConversationsApi();
 app.MapUsersApi();
 app.MapUploadsApi();

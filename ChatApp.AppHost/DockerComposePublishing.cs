@@ -25,9 +25,6 @@ public sealed class DockerComposeEnvironmentResource(string name) : Resource(nam
     public const string FrontendAddress = "172.28.0.10";
 }
 
-/// <summary>A named volume a project needs in production (a project has no volumes in run mode).</summary>
-public sealed record PublishVolumeAnnotation(string Name, string Target) : IResourceAnnotation;
-
 /// <summary>
 /// <c>AddDockerComposeEnvironment</c> with the name of Aspire.Hosting.Docker's (not served here): a publishing
 /// pipeline step that writes <c>docker-compose.yaml</c> and <c>.env</c> from the app model.
@@ -61,10 +58,6 @@ public static class DockerComposePublishingExtensions
         // In run mode it is not a resource: nothing runs, nothing shows in the dashboard.
         return builder.ExecutionContext.IsRunMode ? builder.CreateResourceBuilder(environment) : builder.AddResource(environment).ExcludeFromManifest();
     }
-
-    /// <summary>Gives the project a named volume at <paramref name="target"/> in the published compose file.</summary>
-    public static IResourceBuilder<ProjectResource> PublishWithVolume(this IResourceBuilder<ProjectResource> builder, string name, string target) =>
-        builder.WithAnnotation(new PublishVolumeAnnotation(name, target));
 }
 
 /// <summary>
@@ -95,6 +88,7 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
             var service = resource switch
             {
                 PostgresServerResource postgres => Postgres(postgres, outputPath),
+                RedisResource redis => Redis(redis),
                 ProjectResource project => await ProjectAsync(project, outputPath, ct),
                 ViteAppResource vite => await FrontendAsync(vite, outputPath, ct),
                 _ => null,
@@ -171,6 +165,21 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         };
     }
 
+    private YamlMappingNode Redis(RedisResource redis)
+    {
+        var password = Variable(EnvName(redis.PasswordParameter!.Name), secret: true, "Password of Redis, the SignalR backplane between API replicas");
+        return new YamlMappingNode
+        {
+            { "image", $"docker.io/library/redis:{redis.Annotations.OfType<ContainerImageAnnotation>().Last().Tag}" },
+            { "restart", "unless-stopped" },
+            { "environment", new YamlMappingNode { { "REDIS_PASSWORD", password } } },
+            // Through the shell, so the password stays out of the container's command line; nothing is persisted.
+            { "entrypoint", Sequence("/bin/sh", "-c") },
+            { "command", Sequence("exec redis-server --requirepass \"$$REDIS_PASSWORD\" --save '' --appendonly no") },
+            { "healthcheck", HealthCheck(Sequence("CMD-SHELL", "redis-cli -a \"$$REDIS_PASSWORD\" --no-auth-warning ping | grep -q PONG")) },
+        };
+    }
+
     private async Task<YamlMappingNode> ProjectAsync(ProjectResource project, string outputPath, CancellationToken ct)
     {
         var projectDirectory = Path.GetDirectoryName(project.GetProjectMetadata().ProjectPath)!;
@@ -193,6 +202,12 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         {
             service.Add("depends_on", dependsOn);
         }
+        if (project.Annotations.OfType<ReplicaAnnotation>().LastOrDefault() is { Replicas: > 1 } replicas)
+        {
+            // nginx resolves the service name to every replica and takes turns; WebSockets without negotiation keep
+            // each hub connection on the replica it reached.
+            service.Add("deploy", new YamlMappingNode { { "replicas", replicas.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+        }
         if (serves)
         {
             service.Add("restart", "unless-stopped");
@@ -208,15 +223,6 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         else
         {
             service.Add("restart", "no");
-        }
-        var volumes = project.Annotations.OfType<PublishVolumeAnnotation>().ToList();
-        if (volumes.Count > 0)
-        {
-            service.Add("volumes", Sequence([.. volumes.Select(v => $"{v.Name}:{v.Target}")]));
-            foreach (var volume in volumes)
-            {
-                _volumes.Add(volume.Name, new YamlMappingNode());
-            }
         }
         return service;
     }
@@ -316,6 +322,7 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         ParameterResource parameter => Variable(EnvName(parameter.Name), parameter.Secret, $"Parameter {parameter.Name}",
             parameter.Secret ? null : SafeValue(parameter)),
         ConnectionStringReference { Resource: PostgresDatabaseResource database } => DatabaseConnectionString(database),
+        ConnectionStringReference { Resource: RedisResource redis } => $"{redis.Name}:6379,password={Render(redis.PasswordParameter!)}",
         ConnectionStringReference reference => Render(reference.Resource.ConnectionStringExpression),
         // No certificates in compose: HTTPS endpoints do not exist there.
         EndpointReference { Scheme: "https" } => null,
@@ -324,6 +331,7 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         {
             EndpointProperty.Url => $"{expression.Endpoint.Scheme}://{expression.Endpoint.Resource.Name}:{EndpointPort(expression.Endpoint)}",
             EndpointProperty.Host or EndpointProperty.IPV4Host => expression.Endpoint.Resource.Name,
+            EndpointProperty.HostAndPort => $"{expression.Endpoint.Resource.Name}:{EndpointPort(expression.Endpoint)}",
             EndpointProperty.Port or EndpointProperty.TargetPort => EndpointPort(expression.Endpoint),
             EndpointProperty.Scheme => expression.Endpoint.Scheme,
             _ => null,

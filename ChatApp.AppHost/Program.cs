@@ -8,6 +8,7 @@ var adminPassword = builder.AddParameter(Resources.AdminPassword, new GeneratePa
 var jwtSigningKey = builder.AddParameter(Resources.JwtSigningKey, new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
 var chatdb = builder.AddChatPostgres(Resources.Postgres, Resources.ChatDb);
+var redis = builder.AddChatRedis(Resources.Redis);
 
 var migrations = builder.AddProject<Projects.ChatApp_MigrationService>(Resources.Migrations)
     .WithReference(chatdb).WaitFor(chatdb)
@@ -15,12 +16,13 @@ var migrations = builder.AddProject<Projects.ChatApp_MigrationService>(Resources
     .WithEnvironment("Admin__Password", adminPassword);
 
 var api = builder.AddProject<Projects.ChatApp_Api>(Resources.Api)
+    .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 2))
     .WithReference(chatdb).WaitForCompletion(migrations)
+    .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithoutOtlpExportRetry()
     .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints()
-    .PublishWithVolume("uploads", "/app/uploads");
+    .WithExternalHttpEndpoints();
 
 builder.AddViteApp(Resources.Frontend, "../frontend")
     .WithEndpoint("http", endpoint => endpoint.Port = builder.Configuration.GetValue("Frontend:Port", 5173))

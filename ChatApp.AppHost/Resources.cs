@@ -9,6 +9,9 @@ public static class Resources
     /// <summary>The application database (<c>ConnectionStrings__chatdb</c>).</summary>
     public const string ChatDb = "chatdb";
 
+    /// <summary>Redis: the SignalR backplane between API replicas (<c>ConnectionStrings__redis</c>).</summary>
+    public const string Redis = "redis";
+
     /// <summary>The migration worker: applies migrations, seeds the first admin, exits 0.</summary>
     public const string Migrations = "migrations";
 
@@ -21,9 +24,9 @@ public static class Resources
     /// <summary>Parameter: e-mail of the first admin.</summary>
     public const string AdminEmail = "admin-email";
 
-    /// <summary>Parameter: password of the first admin (generated, kept in .data/parameters.json).</summary>
+    /// <summary>Parameter: password of the first admin (generated, kept in the AppHost's user secrets).</summary>
     public const string AdminPassword = "admin-password";
 
-    /// <summary>Parameter: the API's JWT signing key (generated, kept in .data/parameters.json).</summary>
+    /// <summary>Parameter: the API's JWT signing key (generated, kept in the AppHost's user secrets).</summary>
     public const string JwtSigningKey = "jwt-signing-key";
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import { entryRoutesPlugin } from './vite/entryRoutes.js'
 
 // The AppHost passes the API's address the Aspire way (service discovery variable) and the port in PORT.
@@ -15,11 +16,28 @@ const proxy = {
 
 const page = (name) => fileURLToPath(new URL(name, import.meta.url))
 
-export default defineConfig({
-  plugins: [vue(), entryRoutesPlugin()],
+export default defineConfig(({ command }) => ({
+  plugins: [
+    vue(),
+    // Locale files (src/**/locales/*.json) are compiled to functions at build time, so the pages ship the small
+    // runtime-only petite-vue-i18n without its message compiler.
+    VueI18nPlugin({
+      module: 'petite-vue-i18n',
+      include: [page('./src/**/locales/*.json')],
+      runtimeOnly: true,
+      compositionOnly: true,
+      fullInstall: false,
+      strictMessage: false,
+      // Only built pages leave the compiler out (the dev server and Vitest keep it).
+      dropMessageCompiler: command === 'build',
+    }),
+    entryRoutesPlugin(),
+  ],
   // Three separate pages: the demo shop, the visitor widget and the admin app. The widget entry never
   // imports admin code, so its bundle stays small.
   appType: 'mpa',
+  // No vue-i18n devtools hook in production builds.
+  define: { __INTLIFY_PROD_DEVTOOLS__: 'false' },
   server: { host: '127.0.0.1', port, strictPort: true, proxy },
   preview: { host: '127.0.0.1', port, strictPort: true, proxy },
   build: {
@@ -49,4 +67,4 @@ export default defineConfig({
     // Route tests import pages on demand; on a loaded 2-core CI machine that alone can pass Vitest's 5 s default.
     testTimeout: 30000,
   },
-})
+}))

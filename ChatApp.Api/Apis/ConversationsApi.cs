@@ -37,6 +37,9 @@ public static class ConversationsApi
         group.MapPost("/{id:guid}/reopen", Reopen)
             .WithName("ReopenConversation")
             .WithSummary("Opens a closed conversation again: to its operator when still active, otherwise to the queue.");
+        group.MapGet("/{id:guid}/transcript", Transcript)
+            .WithName("GetConversationTranscript")
+            .WithSummary("The conversation as a plain-text file, times in the time zone given by ?tz= (UTC by default).");
         return app;
     }
 
@@ -85,6 +88,10 @@ public static class ConversationsApi
 
     private static async Task<Ok<ConversationDto>> Unassign(Guid id, HttpContext context, ConversationService conversations, CancellationToken ct) =>
         TypedResults.Ok(await conversations.UnassignAsync(Caller.From(context.User), id, ct));
+
+    private static async Task<FileContentHttpResult> Transcript(
+        Guid id, HttpContext context, TranscriptService transcripts, CancellationToken ct, string? tz = null) =>
+        WidgetApi.TranscriptFileResult(await transcripts.BuildAsync(Caller.From(context.User), id, tz, ct));
 
     private static async Task<Ok<ConversationDto>> Close(Guid id, HttpContext context, ConversationService conversations, CancellationToken ct) =>
         TypedResults.Ok(await conversations.CloseAsync(Caller.From(context.User), id, ct));

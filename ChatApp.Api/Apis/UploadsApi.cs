@@ -41,10 +41,10 @@ public static class UploadsApi
         return TypedResults.Created(attachment.Url, attachment);
     }
 
-    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Download(
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Download(
         string name, HttpContext context, UploadService uploads, CancellationToken ct)
     {
-        if (await uploads.FindAsync(name, ct) is not var (path, attachment))
+        if (await uploads.FindAsync(name, ct) is not var (attachment, data))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: "There is no such upload.");
         }
@@ -54,7 +54,7 @@ public static class UploadsApi
         headers[HeaderNames.CacheControl] = "private, max-age=86400";
         var isImage = attachment.ContentType.StartsWith("image/", StringComparison.Ordinal);
         return isImage
-            ? TypedResults.PhysicalFile(path, attachment.ContentType)
-            : TypedResults.PhysicalFile(path, attachment.ContentType, fileDownloadName: attachment.OriginalName);
+            ? TypedResults.File(data, attachment.ContentType)
+            : TypedResults.File(data, attachment.ContentType, fileDownloadName: attachment.OriginalName);
     }
 }

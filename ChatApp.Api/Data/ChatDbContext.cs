@@ -13,6 +13,8 @@ public class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbContext(
     public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
     public DbSet<StaffConnection> StaffConnections => Set<StaffConnection>();
     public DbSet<AssignmentSettings> AssignmentSettings => Set<AssignmentSettings>();
+    public DbSet<AttachmentContent> AttachmentContents => Set<AttachmentContent>();
+    public DbSet<WidgetSettings> WidgetSettings => Set<WidgetSettings>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChatDbContext).Assembly);

@@ -6,6 +6,7 @@ using ChatApp.Api.Data;
 using ChatApp.Api.Errors;
 using ChatApp.Api.Hubs;
 using ChatApp.Api.Services;
+using ChatApp.Api.Settings;
 using ChatApp.Api.Uploads;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
@@ -36,10 +37,14 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<ApiInstance>();
         services.AddHostedService<PresenceHeartbeat>();
         services.Configure<PresenceOptions>(configuration.GetSection(PresenceOptions.Section));
+        services.AddScoped<RatingService>();
+        services.AddScoped<TranscriptService>();
+        services.AddScoped<WidgetSettingsService>();
+        services.AddScoped<AvailabilityService>();
+        services.AddSingleton<IOperatorAvailability, ConnectedOperatorAvailability>();
+        services.AddMemoryCache();
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
         services.AddSingleton<PreviewBroadcaster>();
-        services.AddSingleton<StaffConnections>();
-        services.AddSingleton<IStaffSessions>(sp => sp.GetRequiredService<StaffConnections>());
         services.AddHostedService(sp => sp.GetRequiredService<PreviewBroadcaster>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
@@ -64,7 +69,8 @@ public static class ApplicationServiceExtensions
                 options.MaximumParallelInvocationsPerClient = hubOptions.MaxParallelInvocationsPerClient;
                 options.AddFilter<HubErrorFilter>();
             })
-            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .AddScaleOut(builder);
         return builder;
     }
 

@@ -52,7 +52,9 @@ public record ConversationSummaryDto(
     DateTimeOffset? LastMessageAt,
     string? LastMessagePreview,
     int UnreadCount,
-    DateTimeOffset? ClosedAt)
+    DateTimeOffset? ClosedAt,
+    bool IsOfflineMessage,
+    RatingDto? Rating)
 {
     /// <summary>Search results only: the newest message that matched, with the matching words marked.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -82,12 +84,24 @@ public record ConversationDto(
     string? PageUrl,
     string? UserAgent,
     long VisitorLastReadMessageId,
-    long OperatorLastReadMessageId);
+    long OperatorLastReadMessageId,
+    bool IsOfflineMessage,
+    RatingDto? Rating);
+
+/// <summary>The visitor's rating of a closed conversation: 1 to 5, an optional comment, when it was given.</summary>
+public record RatingDto(int Score, string? Comment, DateTimeOffset RatedAt);
+
+public record RateConversationRequest(int? Score, string? Comment);
 
 public record PageDto<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount);
 
-public record StartConversationRequest(string? Name, string? Email, string? PageUrl);
+/// <summary><c>message</c>: a first message stored with the conversation (required when the team is away).</summary>
+public record StartConversationRequest(string? Name, string? Email, string? PageUrl, string? Message = null);
 public record WidgetSessionDto(string VisitorToken, Guid VisitorId, ConversationDto Conversation);
+
+/// <summary>A site's signed-in customer: <c>identifierHash</c> is HMAC-SHA256(identifier, identity secret) in hex.</summary>
+public record IdentifyVisitorRequest(string? Identifier, string? IdentifierHash, string? Name, string? Email);
+public record WidgetIdentityDto(string VisitorToken, Guid VisitorId);
 
 /// <param name="Note">With a transfer to a colleague: a private note for them, stored with the assignment.</param>
 public record AssignRequest(Guid? UserId, string? Note = null);

@@ -191,7 +191,8 @@ public sealed class MessageWriter : BackgroundService
         )
         SELECT ins.conversation_id, ins.client_message_id, ins.id, ins.created_at,
                u.status, u.visitor_id, u.visitor_name, u.visitor_email, u.assigned_user_id, au.display_name,
-               u.created_at, u.last_message_at, u.last_message_preview, u.operator_unread_count, u.closed_at
+               u.created_at, u.last_message_at, u.last_message_preview, u.operator_unread_count, u.closed_at,
+               u.is_offline_message, u.rating_score, u.rating_comment, u.rated_at
         FROM ins JOIN upd u ON u.id = ins.conversation_id LEFT JOIN users au ON au.id = u.assigned_user_id
         """;
 
@@ -247,7 +248,10 @@ public sealed class MessageWriter : BackgroundService
                 reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
                 reader.IsDBNull(12) ? null : reader.GetString(12),
                 reader.GetInt32(13),
-                reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14));
+                reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+                reader.GetBoolean(15),
+                reader.IsDBNull(16) ? null
+                    : new RatingDto(reader.GetInt32(16), reader.IsDBNull(17) ? null : reader.GetString(17), reader.GetFieldValue<DateTimeOffset>(18)));
             results[key] = (message, summary);
         }
         return results;

@@ -5,14 +5,12 @@ namespace ChatApp.Api.Uploads;
 public record DetectedFileType(string ContentType, string Extension);
 
 /// <summary>
-/// Tells a file's type from its first bytes, never from its name, and knows only the allowed types:
+/// Tells a file's type from its first bytes, never from its name, and knows only the allowed types (<see cref="UploadRules"/>):
 /// a program renamed to <c>.png</c> is refused.
 /// </summary>
 public static class FileTypeDetector
 {
     public const int HeaderLength = 512;
-
-    public static readonly IReadOnlyList<string> AllowedDescription = ["PNG", "JPEG", "GIF", "WebP", "PDF", "plain text (.txt)"];
 
     public static DetectedFileType? Detect(ReadOnlySpan<byte> header, string fileName)
     {

@@ -7,10 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace ChatApp.Api.Uploads;
 
-public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IHostEnvironment environment, TimeProvider time)
+/// <summary>Uploads, checked by size and content, stored in PostgreSQL so every API instance serves them.</summary>
+public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, TimeProvider time)
 {
-    public string StorageDirectory => Path.GetFullPath(options.Value.Directory, environment.ContentRootPath);
-
     public async Task<AttachmentDto> SaveAsync(Caller caller, IFormFile? file, CancellationToken ct = default)
     {
         var maxBytes = options.Value.MaxBytes;
@@ -25,7 +24,7 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IH
         if (file.Length > maxBytes)
         {
             throw new ChatException(ChatError.TooLarge,
-                $"The file is {file.Length / 1024.0 / 1024.0:0.#} MB; the limit is {maxBytes / 1024.0 / 1024.0:0.#} MB.");
+                $"The file is {UploadRules.Size(file.Length)}, over the limit. {UploadRules.Text(maxBytes)}");
         }
 
         var header = new byte[FileTypeDetector.HeaderLength];
@@ -37,61 +36,39 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, IH
         var originalName = SafeOriginalName(file.FileName);
         var type = FileTypeDetector.Detect(header.AsSpan(0, read), originalName)
             ?? throw new ChatException(ChatError.UnsupportedType,
-                $"This kind of file cannot be sent. Allowed: {string.Join(", ", FileTypeDetector.AllowedDescription)}.");
+                $"This kind of file cannot be sent. {UploadRules.Text(maxBytes)}");
 
-        var storedName = $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}{type.Extension}";
-        Directory.CreateDirectory(StorageDirectory);
-        var path = Path.Combine(StorageDirectory, storedName);
-        string sha256;
-        try
+        // Read whole (the size is bounded above): the bytes and their row are stored in one transaction.
+        var data = new byte[file.Length];
+        await using (var source = file.OpenReadStream())
         {
-            await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-            await using (var source = file.OpenReadStream())
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            {
-                var buffer = new byte[81920];
-                int n;
-                while ((n = await source.ReadAsync(buffer, ct)) > 0)
-                {
-                    hash.AppendData(buffer, 0, n);
-                    await target.WriteAsync(buffer.AsMemory(0, n), ct);
-                }
-                sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-            }
-
-            var attachment = new Attachment
-            {
-                StoredName = storedName,
-                OriginalName = originalName,
-                ContentType = type.ContentType,
-                Size = file.Length,
-                Sha256 = sha256,
-                UploadedByVisitorId = caller.IsVisitor ? caller.Id : null,
-                UploadedByUserId = caller.IsStaff ? caller.Id : null,
-                CreatedAt = time.GetUtcNow(),
-            };
-            db.Attachments.Add(attachment);
-            await db.SaveChangesAsync(ct);
-            return AttachmentDto.From(attachment);
+            await source.ReadExactlyAsync(data, ct);
         }
-        catch
+        var attachment = new Attachment
         {
-            // No file without its row.
-            File.Delete(path);
-            throw;
-        }
+            StoredName = $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}{type.Extension}",
+            OriginalName = originalName,
+            ContentType = type.ContentType,
+            Size = data.Length,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(data)),
+            UploadedByVisitorId = caller.IsVisitor ? caller.Id : null,
+            UploadedByUserId = caller.IsStaff ? caller.Id : null,
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Attachments.Add(attachment);
+        db.AttachmentContents.Add(new AttachmentContent { AttachmentId = attachment.Id, Data = data });
+        await db.SaveChangesAsync(ct);
+        return AttachmentDto.From(attachment);
     }
 
-    /// <summary>The stored file and its row for a name from a URL, or null.</summary>
-    public async Task<(string Path, Attachment Attachment)?> FindAsync(string storedName, CancellationToken ct = default)
+    /// <summary>The stored upload for a name from a URL, with its bytes, or null.</summary>
+    public async Task<(Attachment Attachment, byte[] Data)?> FindAsync(string storedName, CancellationToken ct = default)
     {
-        var attachment = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.StoredName == storedName, ct);
-        if (attachment is null)
-        {
-            return null;
-        }
-        var path = Path.Combine(StorageDirectory, attachment.StoredName);
-        return File.Exists(path) ? (path, attachment) : null;
+        var found = await db.Attachments.AsNoTracking()
+            .Where(a => a.StoredName == storedName)
+            .Join(db.AttachmentContents, a => a.Id, c => c.AttachmentId, (a, c) => new { Attachment = a, c.Data })
+            .FirstOrDefaultAsync(ct);
+        return found is null ? null : (found.Attachment, found.Data);
     }
 
     private static string SafeOriginalName(string? name)

@@ -25,8 +25,9 @@ public sealed class ComposeManifestTests(PublishedCompose published) : IClassFix
     [Fact]
     public void Services_AreTheAppModelPlusTheDashboard_AndWaitForEachOther()
     {
-        Assert.Equal([AppResources.Postgres, AppResources.Migrations, AppResources.Api, AppResources.Frontend, "dashboard"],
+        Assert.Equal([AppResources.Postgres, AppResources.Redis, AppResources.Migrations, AppResources.Api, AppResources.Frontend, "dashboard"],
             Services.Children.Keys.Select(k => k.ToString()));
+        Assert.Equal("service_healthy", Condition(AppResources.Api, AppResources.Redis));
         Assert.Equal("service_healthy", Condition(AppResources.Migrations, AppResources.Postgres));
         Assert.Equal("service_completed_successfully", Condition(AppResources.Api, AppResources.Migrations));
         Assert.Equal("service_healthy", Condition(AppResources.Frontend, AppResources.Api));
@@ -38,7 +39,7 @@ public sealed class ComposeManifestTests(PublishedCompose published) : IClassFix
     public void Secrets_ArePlaceholdersInDotEnv_NeverValues()
     {
         var secrets = EnvEntries().Where(e => e.Secret).ToList();
-        Assert.Equal(["ADMIN_PASSWORD", "CHATAPP_DB_PASSWORD", "DASHBOARD_OTLP_API_KEY", "JWT_SIGNING_KEY", "POSTGRES_PASSWORD"],
+        Assert.Equal(["ADMIN_PASSWORD", "CHATAPP_DB_PASSWORD", "DASHBOARD_OTLP_API_KEY", "JWT_SIGNING_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD"],
             secrets.Select(e => e.Name).Order(StringComparer.Ordinal));
         Assert.All(secrets, s => Assert.Equal("", s.Value));
         Assert.All(secrets, s => Assert.Contains($"${{{s.Name}", Compose));
@@ -62,10 +63,22 @@ public sealed class ComposeManifestTests(PublishedCompose published) : IClassFix
     }
 
     [Fact]
+    public void Api_RunsTwoReplicas_OnTheRedisBackplane()
+    {
+        Assert.Equal("2", ((YamlMappingNode)Service(AppResources.Api)["deploy"])["replicas"].ToString());
+        Assert.Equal("redis:6379,password=${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}", Environment(AppResources.Api)["ConnectionStrings__redis"]);
+        Assert.DoesNotContain(Environment(AppResources.Api).Keys, k => k.StartsWith("REDIS_", StringComparison.Ordinal));
+        Assert.StartsWith("docker.io/library/redis:7.0.", Scalar(Service(AppResources.Redis), "image"));
+        Assert.Contains("$$REDIS_PASSWORD", string.Join(" ", Sequence(Service(AppResources.Redis), "command")));
+        Assert.False(Service(AppResources.Redis).Children.ContainsKey(new YamlScalarNode("ports")));
+    }
+
+    [Fact]
     public void OnlyTheFrontEndIsPublished_TheDashboardOnLoopbackWithSignIn()
     {
         Assert.False(Service(AppResources.Api).Children.ContainsKey(new YamlScalarNode("ports")), "the API must be reached through nginx only");
         Assert.False(Service(AppResources.Postgres).Children.ContainsKey(new YamlScalarNode("ports")));
+        Assert.False(Service(AppResources.Redis).Children.ContainsKey(new YamlScalarNode("ports")));
         Assert.Equal(["${FRONTEND_PORT:-80}:80"], Sequence(Service(AppResources.Frontend), "ports"));
         Assert.All(Sequence(Service("dashboard"), "ports"), port => Assert.StartsWith("127.0.0.1:", port));
         var dashboard = Environment("dashboard");

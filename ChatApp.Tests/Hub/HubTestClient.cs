@@ -82,19 +82,24 @@ public sealed class HubTestClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// A client that negotiates (needed for stateful reconnect) and, when asked, reconnects automatically
-    /// every 200 ms for 30 s, as the front end's connection helper does.
+    /// A client that negotiates (needed for stateful reconnect) or, behind a proxy that takes several API instances in
+    /// turns, skips negotiation as the front end does; when asked, it reconnects automatically every 200 ms for 30 s,
+    /// as the front end's connection helper does.
     /// </summary>
-    public static HubTestClient Create(Uri baseAddress, string token, bool automaticReconnect)
+    public static HubTestClient Create(Uri baseAddress, string token, bool automaticReconnect, bool skipNegotiation = false)
     {
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, "/hubs/chat"), options =>
             {
                 options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = skipNegotiation;
             })
-            .WithStatefulReconnect()
             .AddJsonProtocol(options => options.PayloadSerializerOptions = TestJson.Options);
+        if (!skipNegotiation)
+        {
+            builder.WithStatefulReconnect();
+        }
         if (automaticReconnect)
         {
             builder.WithAutomaticReconnect(new FastRetryPolicy());

@@ -37,20 +37,22 @@ public static class HubTestData
 }
 
 /// <summary>
-/// A loopback TCP proxy in front of the API that can cut every connection through it at once, the way a
-/// flaky network or a load balancer would, while the API itself keeps running.
+/// A loopback TCP proxy in front of one API instance, or several taken in turns (skipping one that refuses), that
+/// can cut every connection through it at once, the way a flaky network or a load balancer would, while the API
+/// itself keeps running.
 /// </summary>
 public sealed class DroppingProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _targetPort;
+    private readonly int[] _targetPorts;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<(TcpClient Inbound, TcpClient Outbound)> _open = [];
     private readonly Task _acceptLoop;
+    private int _next;
 
-    public DroppingProxy(Uri target)
+    public DroppingProxy(params Uri[] targets)
     {
-        _targetPort = target.Port;
+        _targetPorts = [.. targets.Select(t => t.Port)];
         _listener.Start();
         _acceptLoop = AcceptAsync();
     }
@@ -98,15 +100,10 @@ public sealed class DroppingProxy : IAsyncDisposable
             {
                 return;
             }
-            var outbound = new TcpClient();
-            try
-            {
-                await outbound.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-            }
-            catch (Exception)
+            var outbound = await ConnectToNextTargetAsync();
+            if (outbound is null)
             {
                 inbound.Dispose();
-                outbound.Dispose();
                 continue;
             }
             lock (_open)
@@ -115,6 +112,25 @@ public sealed class DroppingProxy : IAsyncDisposable
             }
             _ = PipeAsync(inbound, outbound);
         }
+    }
+
+    private async Task<TcpClient?> ConnectToNextTargetAsync()
+    {
+        for (var attempt = 0; attempt < _targetPorts.Length; attempt++)
+        {
+            var port = _targetPorts[(Interlocked.Increment(ref _next) & int.MaxValue) % _targetPorts.Length];
+            var outbound = new TcpClient();
+            try
+            {
+                await outbound.ConnectAsync(IPAddress.Loopback, port, _stop.Token);
+                return outbound;
+            }
+            catch (Exception)
+            {
+                outbound.Dispose();
+            }
+        }
+        return null;
     }
 
     private async Task PipeAsync(TcpClient inbound, TcpClient outbound)

@@ -7,7 +7,9 @@ using ChatApp.Api.Data.Entities;
 using ChatApp.Api.Services;
 using ChatApp.MigrationService;
 using Microsoft.AspNetCore.SignalR.Client;
+using ChatApp.Api.Settings;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -33,7 +35,6 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string AdminPassword = "Admin-Passw0rd!";
 
     private Respawner _respawner = null!;
-    private readonly string _uploads = Directory.CreateTempSubdirectory("chatapp-uploads-").FullName;
 
     public string ConnectionString { get; private set; } = "";
     public ChatApiFactory Factory { get; private set; } = null!;
@@ -63,23 +64,22 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     public ChatApiFactory CreateFactory(int port = 0, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(ConnectionString, _uploads, port, settings);
+        new(ConnectionString, port, settings);
 
     public ChatDbContext CreateDbContext() => new(
         new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(ConnectionString).UseChatConventions().Options);
 
-    /// <summary>Empties every table and the upload folder, and seeds the admin again, as the migration worker would.</summary>
+    /// <summary>Empties every table and seeds the admin again, as the migration worker would.</summary>
     public async Task ResetAsync()
     {
-        foreach (var file in Directory.GetFiles(_uploads))
-        {
-            File.Delete(file);
-        }
         await using (var connection = new NpgsqlConnection(ConnectionString))
         {
             await connection.OpenAsync();
             await _respawner.ResetAsync(connection);
         }
+        // The API keeps the widget settings for a few seconds: forget the ones of the test before.
+        Factory.Services.GetRequiredService<IMemoryCache>().Remove(WidgetSettingsService.CacheKey);
+        Factory.OperatorAvailability.Forced = true;
         await using (var db = CreateDbContext())
         {
             await MigrationWorker.SeedAdminAsync(db,
@@ -146,7 +146,6 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
-        try { Directory.Delete(_uploads, recursive: true); } catch (IOException) { }
     }
 }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatApp.Tests.Infrastructure;
@@ -14,16 +15,13 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
     private readonly string _connectionString;
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    public ChatApiFactory(string connectionString, string uploadDirectory, int port = 0,
+    public ChatApiFactory(string connectionString, int port = 0,
         IReadOnlyDictionary<string, string?>? settings = null)
     {
         _connectionString = connectionString;
-        UploadDirectory = uploadDirectory;
         _settings = settings ?? new Dictionary<string, string?>();
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
     }
-
-    public string UploadDirectory { get; }
 
     /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress
@@ -41,7 +39,6 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:chatdb", _connectionString);
         builder.UseSetting("Jwt:SigningKey", SigningKey);
-        builder.UseSetting("Uploads:Directory", UploadDirectory);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Error");
         // Tests come from one IP: limits are high unless a test sets them.
@@ -53,5 +50,9 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(TestOperatorAvailability.Install);
     }
+
+    /// <summary>Whether operators count as online; see <see cref="OperatorAvailabilitySwitch"/>.</summary>
+    public OperatorAvailabilitySwitch OperatorAvailability => Services.GetRequiredService<OperatorAvailabilitySwitch>();
 }

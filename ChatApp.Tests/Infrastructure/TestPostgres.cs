@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Npgsql;
 
@@ -16,12 +14,11 @@ public sealed class TestPostgres
 
     private static readonly Lazy<Task<TestPostgres>> Shared = new(() => StartAsync());
 
-    private readonly Process _process;
-    private readonly List<string> _output = [];
+    private readonly ServerProcess _server;
 
-    private TestPostgres(Process process, int port, string password, string dataDirectory)
+    private TestPostgres(ServerProcess server, int port, string password, string dataDirectory)
     {
-        _process = process;
+        _server = server;
         Port = port;
         Password = password;
         DataDirectory = dataDirectory;
@@ -42,26 +39,25 @@ public sealed class TestPostgres
         var password = RandomNumberGenerator.GetHexString(24, lowercase: true);
         // Directly under /tmp: as root the server runs as `postgres`, which must reach the folder.
         var dataDirectory = Path.Combine(Path.GetTempPath(), "chatapp-test-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "ChatApp.AppHost", "postgres-server.sh"))
+        var environment = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment =
-            {
-                ["PGDATA"] = dataDirectory,
-                ["PGPORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["POSTGRES_PASSWORD"] = password,
-                ["PG_MAJOR"] = MajorVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["PG_EPHEMERAL"] = "1",
-            },
+            ["PGDATA"] = dataDirectory,
+            ["PGPORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POSTGRES_PASSWORD"] = password,
+            ["PG_MAJOR"] = MajorVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PG_EPHEMERAL"] = "1",
         };
         if (binDirectory is not null)
         {
-            start.Environment["PG_BIN"] = binDirectory;
+            environment["PG_BIN"] = binDirectory;
         }
-        var server = new TestPostgres(new Process { StartInfo = start }, port, password, dataDirectory);
-        await server.RunAsync();
+        var server = new TestPostgres(ServerProcess.Start("postgres-server.sh", environment), port, password, dataDirectory);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DeleteData();
+        await server._server.WaitUntilReadyAsync(async () =>
+        {
+            await using var connection = new NpgsqlConnection(server.ConnectionString() + ";Pooling=false;Timeout=5");
+            await connection.OpenAsync();
+        }, TimeSpan.FromMinutes(2));
         return server;
     }
 
@@ -89,17 +85,9 @@ public sealed class TestPostgres
         return ConnectionString(database);
     }
 
-    /// <summary>Stops the server (SIGTERM: the script makes it a fast shutdown) and deletes its data.</summary>
-    public void Stop()
+    private void DeleteData()
     {
-        if (!_process.HasExited)
-        {
-            _ = kill(_process.Id, 15);
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
+        _server.Stop();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -108,63 +96,4 @@ public sealed class TestPostgres
         {
         }
     }
-
-    private async Task RunAsync()
-    {
-        _process.OutputDataReceived += (_, e) => Record(e.Data);
-        _process.ErrorDataReceived += (_, e) => Record(e.Data);
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
-
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The test PostgreSQL exited with code {_process.ExitCode}:\n{Output}");
-            }
-            try
-            {
-                await using var connection = new NpgsqlConnection(ConnectionString() + ";Pooling=false;Timeout=5");
-                await connection.OpenAsync();
-                return;
-            }
-            catch (NpgsqlException) when (deadline.Elapsed < TimeSpan.FromMinutes(2))
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    private string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output);
-            }
-        }
-    }
-
-    private void Record(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_output)
-        {
-            _output.Add(line);
-            if (_output.Count > 200)
-            {
-                _output.RemoveAt(0);
-            }
-        }
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }

@@ -58,8 +58,7 @@ public class PlatformTests(ApiFixture api) : IAsyncLifetime
     [Fact]
     public async Task Health_WhenTheDatabaseIsUnreachable_IsUnhealthy_ButAliveStaysUp()
     {
-        await using var broken = new ChatApiFactory(
-            "Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x;Timeout=1", Path.GetTempPath());
+        await using var broken = new ChatApiFactory("Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x;Timeout=1");
         using var client = broken.CreateClient();
         var health = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);

@@ -148,6 +148,6 @@ public class UploadsApiTests(ApiFixture api) : IAsyncLifetime
     {
         await using var db = api.CreateDbContext();
         Assert.Equal(0, await db.Attachments.CountAsync());
-        Assert.Empty(Directory.Exists(api.Factory.UploadDirectory) ? Directory.GetFiles(api.Factory.UploadDirectory) : []);
+        Assert.Equal(0, await db.AttachmentContents.CountAsync());
     }
 }

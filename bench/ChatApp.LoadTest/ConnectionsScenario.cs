@@ -24,6 +24,11 @@ public sealed class ConnectionsScenario(Options options)
         var visitorConnections = options.Connections - operatorConnections;
         var sources = options.SourceAddresses > 0 ? options.SourceAddresses : Math.Max(1, (int)Math.Ceiling(options.Connections / 20_000.0));
 
+        // With nobody online the widget takes offline messages only (an e-mail and a first message): an operator
+        // is online first, as in a staffed support team.
+        await using var staffed = api.CreateHubConnection(admin.AccessToken, null);
+        await staffed.StartAsync();
+
         Console.WriteLine($"Starting {visitorConnections} visitor conversations …");
         var visitorTokens = new string[visitorConnections];
         await Parallel.ForEachAsync(Enumerable.Range(0, visitorConnections), new ParallelOptions { MaxDegreeOfParallelism = 16 },

@@ -48,6 +48,12 @@ export const routes = [
         component: () => import('./admin/pages/AccountPage.vue'),
         meta: { title: 'Account' },
       },
+      {
+        path: 'settings/widget',
+        name: 'widgetSettings',
+        component: () => import('./admin/pages/WidgetSettingsPage.vue'),
+        meta: { requiresAdmin: true, title: 'Widget settings' },
+      },
     ],
   },
   { path: '/admin/:pathMatch(.*)*', redirect: '/admin' },

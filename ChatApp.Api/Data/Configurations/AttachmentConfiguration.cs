@@ -16,3 +16,13 @@ public class AttachmentConfiguration : IEntityTypeConfiguration<Attachment>
         builder.Property(a => a.Sha256).HasMaxLength(64);
     }
 }
+
+public class AttachmentContentConfiguration : IEntityTypeConfiguration<AttachmentContent>
+{
+    public void Configure(EntityTypeBuilder<AttachmentContent> builder)
+    {
+        builder.ToTable("attachment_contents");
+        builder.HasKey(c => c.AttachmentId);
+        builder.HasOne<Attachment>().WithOne().HasForeignKey<AttachmentContent>(c => c.AttachmentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,4 +1,5 @@
 using ChatApp.Api.Data.Entities;
+using ChatApp.Api.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -15,6 +16,8 @@ public class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
         builder.Property(c => c.PageUrl).HasMaxLength(2048);
         builder.Property(c => c.UserAgent).HasMaxLength(512);
         builder.Property(c => c.LastMessagePreview).HasMaxLength(200);
+        builder.Property(c => c.RatingComment).HasMaxLength(RatingRules.MaxCommentLength);
+        builder.ToTable(t => t.HasCheckConstraint("ck_conversations_rating_score", "rating_score BETWEEN 1 AND 5"));
         builder.HasOne(c => c.Visitor).WithMany().HasForeignKey(c => c.VisitorId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(c => c.AssignedUser).WithMany().HasForeignKey(c => c.AssignedUserId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(c => new { c.Status, c.LastMessageAt });

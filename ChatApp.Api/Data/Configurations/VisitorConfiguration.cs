@@ -1,4 +1,5 @@
 using ChatApp.Api.Data.Entities;
+using ChatApp.Api.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -11,5 +12,7 @@ public class VisitorConfiguration : IEntityTypeConfiguration<Visitor>
         builder.ToTable("visitors");
         builder.Property(v => v.Name).HasMaxLength(100);
         builder.Property(v => v.Email).HasMaxLength(320);
+        builder.Property(v => v.Identifier).HasMaxLength(VisitorIdentity.MaxIdentifierLength);
+        builder.HasIndex(v => v.Identifier).IsUnique();
     }
 }

@@ -23,7 +23,14 @@ public class Conversation
     public string? PageUrl { get; set; }
     public string? UserAgent { get; set; }
 
-    public int? Rating { get; set; }
+    /// <summary>Left for the team when nobody was available (outside business hours or no operator online).</summary>
+    public bool IsOfflineMessage { get; set; }
+
+    /// <summary>The visitor's rating, 1 to 5, given once after the conversation was closed.</summary>
+    public int? RatingScore { get; set; }
+    public string? RatingComment { get; set; }
+    public DateTimeOffset? RatedAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
     public DateTimeOffset? LastMessageAt { get; set; }

@@ -114,6 +114,23 @@ namespace ChatApp.Api.Data.Migrations
                     b.ToTable("attachments", (string)null);
                 });
 
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.AttachmentContent", b =>
+                {
+                    b.Property<Guid>("AttachmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("attachment_id");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("AttachmentId")
+                        .HasName("pk_attachment_contents");
+
+                    b.ToTable("attachment_contents", (string)null);
+                });
+
             modelBuilder.Entity("ChatApp.Api.Data.Entities.CannedResponse", b =>
                 {
                     b.Property<Guid>("Id")
@@ -176,6 +193,10 @@ namespace ChatApp.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<bool>("IsOfflineMessage")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_offline_message");
+
                     b.Property<DateTimeOffset?>("LastMessageAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_message_at");
@@ -198,9 +219,18 @@ namespace ChatApp.Api.Data.Migrations
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("page_url");
 
-                    b.Property<int?>("Rating")
+                    b.Property<DateTimeOffset?>("RatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rated_at");
+
+                    b.Property<string>("RatingComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("rating_comment");
+
+                    b.Property<int?>("RatingScore")
                         .HasColumnType("integer")
-                        .HasColumnName("rating");
+                        .HasColumnName("rating_score");
 
                     b.Property<NpgsqlTsVector>("SearchVector")
                         .IsRequired()
@@ -259,7 +289,10 @@ namespace ChatApp.Api.Data.Migrations
                     b.HasIndex("Status", "LastMessageAt")
                         .HasDatabaseName("ix_conversations_status_last_message_at");
 
-                    b.ToTable("conversations", (string)null);
+                    b.ToTable("conversations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_conversations_rating_score", "rating_score BETWEEN 1 AND 5");
+                        });
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.Message", b =>
@@ -460,6 +493,11 @@ namespace ChatApp.Api.Data.Migrations
                         .HasColumnType("character varying(320)")
                         .HasColumnName("email");
 
+                    b.Property<string>("Identifier")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("identifier");
+
                     b.Property<DateTimeOffset>("LastSeenAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen_at");
@@ -472,7 +510,91 @@ namespace ChatApp.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_visitors");
 
+                    b.HasIndex("Identifier")
+                        .IsUnique()
+                        .HasDatabaseName("ix_visitors_identifier");
+
                     b.ToTable("visitors", (string)null);
+                });
+
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.WidgetSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("BusinessHoursEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("business_hours_enabled");
+
+                    b.Property<string>("Color")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("color");
+
+                    b.Property<string>("DefaultLanguage")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("default_language");
+
+                    b.Property<string>("EmailField")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("email_field");
+
+                    b.Property<string>("Greeting")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("greeting");
+
+                    b.Property<string>("IdentitySecret")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("identity_secret");
+
+                    b.Property<string>("NameField")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("name_field");
+
+                    b.Property<string>("Position")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Subtitle")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("subtitle");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_widget_settings");
+
+                    b.ToTable("widget_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_widget_settings_singleton", "id = 1");
+                        });
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.AssignmentSettings", b =>
@@ -482,6 +604,16 @@ namespace ChatApp.Api.Data.Migrations
                         .HasForeignKey("UpdatedByUserId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_assignment_settings_users_updated_by_user_id");
+                });
+
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.AttachmentContent", b =>
+                {
+                    b.HasOne("ChatApp.Api.Data.Entities.Attachment", null)
+                        .WithOne()
+                        .HasForeignKey("ChatApp.Api.Data.Entities.AttachmentContent", "AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attachment_contents_attachments_attachment_id");
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.Conversation", b =>
@@ -540,6 +672,38 @@ namespace ChatApp.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_staff_connections_users_user_id");
+                });
+
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.WidgetSettings", b =>
+                {
+                    b.OwnsMany("ChatApp.Api.Data.Entities.BusinessHoursInterval", "BusinessHours", b1 =>
+                        {
+                            b1.Property<int>("WidgetSettingsId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<TimeOnly>("Closes");
+
+                            b1.Property<string>("Day")
+                                .IsRequired();
+
+                            b1.Property<TimeOnly>("Opens");
+
+                            b1.HasKey("WidgetSettingsId", "__synthesizedOrdinal");
+
+                            b1.ToTable("widget_settings");
+
+                            b1
+                                .ToJson("business_hours")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("WidgetSettingsId")
+                                .HasConstraintName("fk_widget_settings_widget_settings_widget_settings_id");
+                        });
+
+                    b.Navigation("BusinessHours");
                 });
 #pragma warning restore 612, 618
         }

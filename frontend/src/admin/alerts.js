@@ -1,5 +1,6 @@
 // When the inbox should get an operator's attention, and how: a sound and, with the browser's permission, a desktop
 // notification. Whether at all is the operator's own setting (notificationsEnabled, PUT /api/auth/me/preferences).
+import { t } from './i18n.js'
 
 /**
  * Decides whether a conversation update deserves an alert: a new unassigned conversation, or a new visitor message in a
@@ -12,16 +13,16 @@
  */
 export function alertFor(previous, next, { me, openId, hidden }) {
   if (!next?.id || next.status === 'Closed') return null
-  const name = next.visitorName || 'A visitor'
+  const name = next.visitorName || t('alerts.aVisitor')
   const forMe = next.status === 'Open' || (next.status === 'Assigned' && next.assignedUserId === me)
   if (!previous) {
     if (next.status !== 'Open') return null
-    return { title: 'New conversation', body: `${name}: ${next.lastMessagePreview || 'started a conversation'}`, conversationId: next.id }
+    return { title: t('alerts.newConversation'), body: `${name}: ${next.lastMessagePreview || t('alerts.started')}`, conversationId: next.id }
   }
   const grew = (next.unreadCount ?? 0) > (previous.unreadCount ?? 0)
   const onScreen = next.id === openId && !hidden
   if (!grew || onScreen || !forMe) return null
-  return { title: `New message from ${name}`, body: next.lastMessagePreview || '', conversationId: next.id }
+  return { title: t('alerts.newMessage', { name }), body: next.lastMessagePreview || '', conversationId: next.id }
 }
 
 export function notificationsSupported(win = globalThis) {

@@ -6,6 +6,7 @@ import { createAdminRouter } from '../router.js'
 import { createApiClient } from '../shared/api.js'
 import { unlockAudioOnFirstGesture } from '../shared/notify.js'
 import App from './App.vue'
+import { adminLanguage, setLanguage } from './i18n.js'
 import { setServices } from './services.js'
 import { useAuthStore } from './stores/auth.js'
 
@@ -29,5 +30,6 @@ watch(
 )
 
 unlockAudioOnFirstGesture()
+setLanguage(adminLanguage())
 app.use(router)
 app.mount('#app')

@@ -1,14 +1,15 @@
 // Keyboard shortcuts of the admin app, listed in the "?" dialog. Single keys act only when no text box has the focus;
 // Alt+arrows and Escape work everywhere, so an operator can move on from the composer without the mouse.
+// Each action's description is the admin locale's "shortcuts.{action}".
 
 export const SHORTCUTS = [
-  { keys: ['j', 'Alt+↓'], action: 'next', description: 'Next conversation' },
-  { keys: ['k', 'Alt+↑'], action: 'previous', description: 'Previous conversation' },
-  { keys: ['r'], action: 'reply', description: 'Write a reply' },
-  { keys: ['n'], action: 'note', description: 'Write a private note' },
-  { keys: ['/'], action: 'search', description: 'Search conversations' },
-  { keys: ['?'], action: 'help', description: 'Show these shortcuts' },
-  { keys: ['Esc'], action: 'escape', description: 'Leave the text box or close this dialog' },
+  { keys: ['j', 'Alt+↓'], action: 'next' },
+  { keys: ['k', 'Alt+↑'], action: 'previous' },
+  { keys: ['r'], action: 'reply' },
+  { keys: ['n'], action: 'note' },
+  { keys: ['/'], action: 'search' },
+  { keys: ['?'], action: 'help' },
+  { keys: ['Esc'], action: 'escape' },
 ]
 
 const SINGLE = { j: 'next', k: 'previous', r: 'reply', n: 'note', '/': 'search', '?': 'help' }

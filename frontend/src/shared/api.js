@@ -91,7 +91,34 @@ export function createApiClient(options = {}) {
     return data
   }
 
+  /** A file download (a transcript): the body as a Blob and the server's file name. */
+  async function download(path, query) {
+    const headers = {}
+    const token = getToken()
+    if (token) headers.Authorization = `Bearer ${token}`
+    let response
+    try {
+      response = await doFetch(baseUrl + path + toQuery(query), { method: 'GET', headers })
+    } catch {
+      throw new ApiError(0, null)
+    }
+    if (!response.ok) {
+      let problem = null
+      try {
+        problem = await response.json()
+      } catch {
+        // not JSON
+      }
+      throw new ApiError(response.status, problem)
+    }
+    const disposition = response.headers.get('Content-Disposition') || ''
+    const fileName = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? 'download'
+    return { blob: await response.blob(), fileName: decodeURIComponent(fileName) }
+  }
+
   const id = (v) => encodeURIComponent(v)
+  /** The reader's time zone, so a transcript shows the times they know. */
+  const tz = () => Intl.DateTimeFormat().resolvedOptions().timeZone
 
   return {
     request,
@@ -105,7 +132,15 @@ export function createApiClient(options = {}) {
       updatePreferences: (preferences) => request('PUT', '/api/auth/me/preferences', { body: preferences }),
     },
     widget: {
-      /** @param {{ name?: string, email?: string, pageUrl?: string }} visitor */
+      settings: () => request('GET', '/api/widget/settings', { auth: false }),
+      /** The visitor's conversations, newest first. */
+      list: () => request('GET', '/api/widget/conversations'),
+      /** @param {{ identifier: string, identifierHash: string, name?: string, email?: string }} user */
+      identify: (user) => request('POST', '/api/widget/identity', { body: user }),
+      rate: (conversationId, rating) =>
+        request('POST', `/api/widget/conversations/${id(conversationId)}/rating`, { body: rating }),
+      transcript: (conversationId) => download(`/api/widget/conversations/${id(conversationId)}/transcript`, { tz: tz() }),
+      /** @param {{ name?: string, email?: string, pageUrl?: string, message?: string }} visitor */
       start: (visitor) => request('POST', '/api/widget/conversations', { body: visitor }),
       current: () => request('GET', '/api/widget/conversations/current'),
       get: (conversationId) => request('GET', `/api/widget/conversations/${id(conversationId)}`),
@@ -135,6 +170,7 @@ export function createApiClient(options = {}) {
       unassign: (conversationId) => request('POST', `/api/conversations/${id(conversationId)}/unassign`),
       close: (conversationId) => request('POST', `/api/conversations/${id(conversationId)}/close`),
       reopen: (conversationId) => request('POST', `/api/conversations/${id(conversationId)}/reopen`),
+      transcript: (conversationId) => download(`/api/conversations/${id(conversationId)}/transcript`, { tz: tz() }),
     },
     cannedResponses: {
       list: () => request('GET', '/api/canned-responses'),
@@ -152,6 +188,9 @@ export function createApiClient(options = {}) {
       assignment: () => request('GET', '/api/settings/assignment'),
       /** @param {{ autoAssign?: boolean, maxOpenPerOperator?: number }} settings */
       updateAssignment: (settings) => request('PUT', '/api/settings/assignment', { body: settings }),
+      widget: () => request('GET', '/api/settings/widget'),
+      saveWidget: (settings) => request('PUT', '/api/settings/widget', { body: settings }),
+      rotateIdentitySecret: () => request('POST', '/api/settings/widget/identity-secret'),
     },
     users: {
       list: () => request('GET', '/api/users'),
@@ -170,6 +209,21 @@ export function createApiClient(options = {}) {
       },
     },
   }
+}
+
+/** GetMessagesAfter returns at most this many; ask again with the last id for more. */
+export const RESUME_PAGE_SIZE = 500
+
+/**
+ * After a (re)connect: the messages of a conversation after the last id held, through the hub, every page of them.
+ * @param {{ invoke: (method: string, ...args: any[]) => Promise<any> }} chat
+ */
+export function fetchMissed(chat, conversationId, afterMessageId) {
+  return fetchAllMessages(
+    (after) => chat.invoke('GetMessagesAfter', conversationId, after),
+    afterMessageId,
+    RESUME_PAGE_SIZE,
+  )
 }
 
 /**

@@ -1,24 +1,28 @@
-import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr'
-import { fetchAllMessages } from './api.js'
+import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr'
+// fetchMissed lives in api.js, so a page can resume without loading SignalR; it is exported here too.
+export { fetchMissed, RESUME_PAGE_SIZE } from './api.js'
 
 export const HUB_URL = '/hubs/chat'
 /** Delays between reconnect attempts; the last one repeats for ever, so a restarted API is always found again. */
 export const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10000]
-/** GetMessagesAfter returns at most this many; ask again with the last id for more. */
-export const RESUME_PAGE_SIZE = 500
 
 export function nextRetryDelay(previousRetryCount) {
   return RETRY_DELAYS_MS[Math.min(previousRetryCount, RETRY_DELAYS_MS.length - 1)]
 }
 
-/** Builds the real SignalR connection: automatic reconnect (never giving up) and stateful reconnect. */
+/**
+ * Builds the real SignalR connection: WebSockets without the negotiate request, and automatic reconnect (never
+ * giving up). Several API instances may stand behind one address and a proxy that takes turns: a negotiate and
+ * the connect that follows could reach different instances, one WebSocket always stays on the instance it reached.
+ * The cost is no fallback transport, which every browser we support has no need for. After a reconnect the page
+ * fetches what it missed by message id (see `fetchMissed`), whichever instance it reached.
+ */
 export function buildHubConnection({ url = HUB_URL, accessTokenFactory }) {
   // An absolute URL, so the client never has to guess the page's origin.
   const absolute = globalThis.location ? new URL(url, globalThis.location.href).href : url
   return new HubConnectionBuilder()
-    .withUrl(absolute, { accessTokenFactory })
+    .withUrl(absolute, { accessTokenFactory, transport: HttpTransportType.WebSockets, skipNegotiation: true })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => nextRetryDelay(ctx.previousRetryCount) })
-    .withStatefulReconnect()
     .configureLogging(LogLevel.Warning)
     .build()
 }
@@ -154,14 +158,3 @@ export function createChatConnection(options) {
   }
 }
 
-/**
- * Fetches every message after `afterMessageId` through the hub's GetMessagesAfter, page after page.
- * @param {{ invoke: (method: string, ...args: any[]) => Promise<any> }} chat
- */
-export function fetchMissed(chat, conversationId, afterMessageId) {
-  return fetchAllMessages(
-    (after) => chat.invoke('GetMessagesAfter', conversationId, after),
-    afterMessageId,
-    RESUME_PAGE_SIZE,
-  )
-}

@@ -1,3 +1,5 @@
+import { formatLocale } from './i18n.js'
+
 // Messages carry their database id (a bigint, ordered): it is both the sort key and the resume cursor.
 
 /**
@@ -34,14 +36,14 @@ export function formatSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
-/** "14:05" today, "3 Mar 14:05" on another day. */
-export function formatTime(iso, now = new Date()) {
+/** "14:05" today, "3 Mar 14:05" on another day, in the reader's locale (see formatLocale). */
+export function formatTime(iso, now = new Date(), locale = formatLocale()) {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return ''
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+  const time = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
   if (d.toDateString() === now.toDateString()) return time
-  return `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${time}`
+  return `${d.toLocaleDateString(locale, { day: 'numeric', month: 'short' })} ${time}`
 }
 
 /** A new client message id (a UUID): the server stores a message once per id, so a resend reuses it. */

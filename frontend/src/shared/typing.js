@@ -1,3 +1,5 @@
+import { t } from './i18n.js'
+
 // Typing indicators, both ways. The sender tells the hub "typing" at most every `refreshMs` while the
 // user types and "stopped" after `idleMs` without input; the watcher hides a peer's indicator if its
 // "stopped" never arrives (tab closed, connection lost).
@@ -94,6 +96,6 @@ export function createTypingWatcher(onChange, options = {}) {
 export function typingText(typists, fallbackName) {
   if (!typists.length) return ''
   const names = [...new Set(typists.map((t) => t.name || fallbackName(t.senderKind)))]
-  if (names.length === 1) return `${names[0]} is typing…`
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are typing…`
+  if (names.length === 1) return t('typing.one', { name: names[0] })
+  return t('typing.many', { names: names.slice(0, -1).join(', '), last: names[names.length - 1] })
 }

@@ -3,7 +3,7 @@ import { isSafeColor, postToHost, readWidgetSettings } from './embed.js'
 
 describe('readWidgetSettings', () => {
   it('prefers the pageUrl parameter over the referrer', () => {
-    expect(readWidgetSettings('?pageUrl=https%3A%2F%2Fshop.test%2Fcart&color=%23ff0066&greeting=Hi', 'https://ref.test/')).toEqual({ pageUrl: 'https://shop.test/cart', color: '#ff0066', greeting: 'Hi' })
+    expect(readWidgetSettings('?pageUrl=https%3A%2F%2Fshop.test%2Fcart&color=%23ff0066&greeting=Hi', 'https://ref.test/')).toEqual({ pageUrl: 'https://shop.test/cart', color: '#ff0066', greeting: 'Hi', language: '' })
     expect(readWidgetSettings('', 'https://ref.test/').pageUrl).toBe('https://ref.test/')
   })
 

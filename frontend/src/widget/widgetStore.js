@@ -1,6 +1,5 @@
 import { reactive } from 'vue'
-import { ApiError, fetchAllMessages } from '../shared/api.js'
-import { fetchMissed } from '../shared/chatConnection.js'
+import { ApiError, fetchAllMessages, fetchMissed } from '../shared/api.js'
 import { advanceSeen, throttle } from '../shared/readReceipts.js'
 import { createThread } from '../shared/thread.js'
 import { createTypingSender, createTypingWatcher } from '../shared/typing.js'
@@ -33,7 +32,7 @@ export function visitorStorage(win = globalThis) {
  *
  * @param {{
  *   api: ReturnType<typeof import('../shared/api.js').createApiClient>,
- *   createChat: (accessTokenFactory: () => string) => ReturnType<typeof import('../shared/chatConnection.js').createChatConnection>,
+ *   createChat: (accessTokenFactory: () => string) => Promise<ReturnType<typeof import('../shared/chatConnection.js').createChatConnection>>,
  *   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
  *   pageUrl?: string,
  *   onReply?: (message: any, unread: number) => void,
@@ -46,6 +45,11 @@ export function createWidgetStore(deps) {
   const state = reactive({
     /** 'loading' | 'start' | 'chat' | 'unavailable' */
     phase: 'loading',
+    /** GET /api/widget/settings: texts, colour, pre-chat fields, availability, upload rule (null until loaded). */
+    settings: null,
+    /** The site's signed-in customer could not be verified (a wrong identifierHash). */
+    identityError: '',
+    rating: { sending: false, error: '' },
     conversation: null,
     starting: false,
     startError: '',
@@ -175,12 +179,17 @@ export function createWidgetStore(deps) {
     if (!state.away) markRead.now()
   }
 
+  // SignalR is loaded only once there is a conversation to follow: most page views never start one.
+  let creatingChat = null
+
   async function connect() {
+    if (creatingChat) await creatingChat
     if (chat) {
       // A visitor is joined to its conversations when it connects, so a new conversation needs a new connection.
       await chat.stop()
     } else {
-      chat = deps.createChat(() => token())
+      creatingChat = Promise.resolve(deps.createChat(() => token()))
+      chat = await creatingChat
       chat.onStatusChange((s) => {
         state.connection = s
       })
@@ -193,14 +202,27 @@ export function createWidgetStore(deps) {
     chat.start()
   }
 
+  /** The public settings; a failure leaves the widget usable with its defaults. */
+  async function loadSettings() {
+    try {
+      state.settings = await deps.api.widget.settings()
+    } catch {
+      state.settings ??= null
+    }
+    return state.settings
+  }
+
   async function init() {
+    const settings = loadSettings()
     if (!token()) {
+      await settings
       state.phase = 'start'
       return
     }
     state.phase = 'loading'
     state.loadError = ''
     try {
+      // A returning visitor's thread does not wait for the settings.
       accept(await deps.api.widget.current())
       await loadHistory()
       connect()
@@ -217,7 +239,7 @@ export function createWidgetStore(deps) {
     }
   }
 
-  /** @param {{ name?: string, email?: string }} visitor */
+  /** @param {{ name?: string, email?: string, message?: string }} visitor */
   async function start(visitor = {}) {
     if (state.starting) return
     state.starting = true
@@ -227,6 +249,7 @@ export function createWidgetStore(deps) {
         name: visitor.name?.trim() || undefined,
         email: visitor.email?.trim() || undefined,
         pageUrl: deps.pageUrl || undefined,
+        message: visitor.message?.trim() || undefined,
       })
       thread.reset([])
       accept(session)
@@ -234,6 +257,8 @@ export function createWidgetStore(deps) {
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) storage.removeItem(VISITOR_TOKEN_KEY)
       state.startError = error?.message || 'Could not start the chat.'
+      // Refused because nobody is available any more (or again): show the form that fits now.
+      if (error instanceof ApiError && error.status === 400) loadSettings()
     } finally {
       state.starting = false
     }
@@ -243,6 +268,52 @@ export function createWidgetStore(deps) {
   function startNew() {
     const c = state.conversation
     return start({ name: c?.visitorName ?? undefined, email: c?.visitorEmail ?? undefined })
+  }
+
+  /** Rates the closed conversation once; the conversation then carries the rating. */
+  async function rate(score, comment) {
+    if (!state.conversation || state.rating.sending) return
+    state.rating.sending = true
+    state.rating.error = ''
+    try {
+      const updated = await deps.api.widget.rate(state.conversation.id, { score, comment: comment?.trim() || undefined })
+      state.conversation = { ...state.conversation, ...updated }
+    } catch (error) {
+      state.rating.error = error?.message || 'Could not send the rating.'
+    } finally {
+      state.rating.sending = false
+    }
+  }
+
+  async function restart() {
+    if (chat) await chat.stop()
+    thread.reset([])
+    state.conversation = null
+    await init()
+  }
+
+  /**
+   * The host page's signed-in customer (window.ChatApp.setUser): a verified identity gets its own visitor token, and
+   * so its conversations on any device. A wrong hash leaves the visitor as it was.
+   * @param {{ identifier: string, identifierHash: string, name?: string, email?: string }} user
+   */
+  async function identify(user) {
+    state.identityError = ''
+    try {
+      const identity = await deps.api.widget.identify(user)
+      if (identity.visitorToken === token()) return
+      storage.setItem(VISITOR_TOKEN_KEY, identity.visitorToken)
+      await restart()
+    } catch (error) {
+      state.identityError = error?.message || 'Your account could not be verified.'
+      console.warn('ChatApp: setUser was refused:', state.identityError)
+    }
+  }
+
+  /** The host page's customer signed out: forget the visitor on this device. */
+  async function logout() {
+    storage.removeItem(VISITOR_TOKEN_KEY)
+    await restart()
   }
 
   function send(draft) {
@@ -269,6 +340,10 @@ export function createWidgetStore(deps) {
     init,
     start,
     startNew,
+    rate,
+    identify,
+    logout,
+    loadSettings,
     send,
     retry: (clientMessageId) => thread.retry(clientMessageId),
     input: (hasText) => typing.input(hasText),

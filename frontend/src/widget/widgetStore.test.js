@@ -276,4 +276,64 @@ describe('visitorStorage', () => {
     storage.removeItem(VISITOR_TOKEN_KEY)
     expect(storage.getItem(VISITOR_TOKEN_KEY)).toBeNull()
   })
+  it('sends the message of an offline visit with the start, and shows the conversation', async () => {
+    const { store, api } = setup({
+      api: { widget: { start: vi.fn(async () => ({ visitorToken: 'vt-new', visitorId: 'v1', conversation: conversation({ isOfflineMessage: true }) })) } },
+    })
+    await store.start({ name: 'Owl', email: 'owl@example.com', message: ' Where is my order? ' })
+    expect(api.widget.start).toHaveBeenCalledWith({ name: 'Owl', email: 'owl@example.com', pageUrl: 'https://shop.test/checkout', message: 'Where is my order?' })
+    expect(store.state.conversation.isOfflineMessage).toBe(true)
+  })
+
+  it('loads the public settings with the start form, and again when a start is refused', async () => {
+    const settings = vi.fn(async () => ({ availability: { status: 'Away' }, preChat: { name: 'Off', email: 'Required' } }))
+    const { store } = setup({
+      api: { widget: { settings, start: vi.fn(async () => { throw new ApiError(400, { detail: 'Nobody is available right now' }) }) } },
+    })
+    await store.init()
+    expect(store.state.settings.availability.status).toBe('Away')
+    await store.start({})
+    expect(store.state.startError).toBe('Nobody is available right now')
+    expect(settings).toHaveBeenCalledTimes(2)
+  })
+
+  it('rates a closed conversation once and keeps the rating it got back', async () => {
+    const rate = vi.fn(async () => conversation({ status: 'Closed', rating: { score: 4, comment: 'Nice' } }))
+    const { store } = setup({ api: { widget: { rate } } })
+    await store.start({})
+    await store.rate(4, ' Nice ')
+    expect(rate).toHaveBeenCalledWith(CID, { score: 4, comment: 'Nice' })
+    expect(store.state.conversation.rating.score).toBe(4)
+
+    rate.mockImplementationOnce(async () => { throw new ApiError(409, { detail: 'This conversation is already rated' }) })
+    await store.rate(2)
+    expect(store.state.rating.error).toBe('This conversation is already rated')
+  })
+
+  it('a verified host-page user gets its own token and its conversation; a refused one stays as it was', async () => {
+    const storage = memoryStorage({ [VISITOR_TOKEN_KEY]: 'vt-anon' })
+    const identify = vi.fn(async () => ({ visitorToken: 'vt-customer', visitorId: 'v9' }))
+    const current = vi.fn(async () => ({ visitorToken: storage.getItem(VISITOR_TOKEN_KEY), visitorId: 'v9', conversation: conversation() }))
+    const { store } = setup({ storage, api: { widget: { identify, current } } })
+    await store.init()
+    await store.identify({ identifier: 'c-42', identifierHash: 'ab' })
+    expect(identify).toHaveBeenCalledWith({ identifier: 'c-42', identifierHash: 'ab' })
+    expect(storage.getItem(VISITOR_TOKEN_KEY)).toBe('vt-customer')
+    expect(current).toHaveBeenCalledTimes(2)
+
+    identify.mockImplementationOnce(async () => { throw new ApiError(401, { detail: 'The identity could not be verified' }) })
+    await store.identify({ identifier: 'c-42', identifierHash: 'wrong' })
+    expect(store.state.identityError).toBe('The identity could not be verified')
+    expect(storage.getItem(VISITOR_TOKEN_KEY)).toBe('vt-customer')
+  })
+
+  it('forgets the visitor when the host page signs the customer out', async () => {
+    const storage = memoryStorage({ [VISITOR_TOKEN_KEY]: 'vt' })
+    const { store } = setup({ storage })
+    await store.init()
+    await store.logout()
+    expect(storage.getItem(VISITOR_TOKEN_KEY)).toBeNull()
+    expect(store.state.phase).toBe('start')
+    expect(store.state.conversation).toBeNull()
+  })
 })

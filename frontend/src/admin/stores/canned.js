@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { t } from '../i18n.js'
 import { services } from '../services.js'
 
 const FRESH_MS = 60_000
@@ -15,7 +16,7 @@ export const useCannedStore = defineStore('canned', {
         this.loadedAt = Date.now()
         this.error = ''
       } catch (error) {
-        this.error = error?.message || 'Could not load the canned responses.'
+        this.error = error?.message || t('canned.loadFailed')
       }
     },
   },

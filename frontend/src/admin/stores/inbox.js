@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { t } from '../i18n.js'
 import { services } from '../services.js'
 
 /** The inbox tabs: how each asks the API, and how a live ConversationUpdated decides where a row belongs. */
@@ -120,7 +121,7 @@ export const useInboxStore = defineStore('inbox', {
         this.search.matches = Object.fromEntries(items.filter((c) => c.match).map((c) => [c.id, c.match]))
         this.search.totalCount = result.totalCount ?? items.length
       } catch (error) {
-        if (this.search.q === query) this.search.error = error?.message || 'The search failed.'
+        if (this.search.q === query) this.search.error = error?.message || t('search.failed')
       } finally {
         if (this.search.q === query) this.search.loading = false
       }

@@ -6,15 +6,14 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
-using NpgsqlTypes;
 
 #nullable disable
 
 namespace ChatApp.Api.Data.Migrations
 {
     [DbContext(typeof(ChatDbContext))]
-    [Migration("20261125165550_InboxFeatures")]
-    partial class InboxFeatures
+    [Migration("20261125183416_UploadsInDatabase")]
+    partial class UploadsInDatabase
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -25,40 +24,6 @@ namespace ChatApp.Api.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
-
-            modelBuilder.Entity("ChatApp.Api.Data.Entities.AssignmentSettings", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    b.Property<bool>("AutoAssign")
-                        .HasColumnType("boolean")
-                        .HasColumnName("auto_assign");
-
-                    b.Property<int>("MaxOpenPerOperator")
-                        .HasColumnType("integer")
-                        .HasColumnName("max_open_per_operator");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.Property<Guid?>("UpdatedByUserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("updated_by_user_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_assignment_settings");
-
-                    b.HasIndex("UpdatedByUserId")
-                        .HasDatabaseName("ix_assignment_settings_updated_by_user_id");
-
-                    b.ToTable("assignment_settings", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_assignment_settings_singleton", "id = 1");
-                        });
-                });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.Attachment", b =>
                 {
@@ -117,47 +82,21 @@ namespace ChatApp.Api.Data.Migrations
                     b.ToTable("attachments", (string)null);
                 });
 
-            modelBuilder.Entity("ChatApp.Api.Data.Entities.CannedResponse", b =>
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.AttachmentContent", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
+                    b.Property<Guid>("AttachmentId")
                         .HasColumnType("uuid")
-                        .HasColumnName("id");
+                        .HasColumnName("attachment_id");
 
-                    b.Property<string>("Body")
+                    b.Property<byte[]>("Data")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
-                        .HasColumnName("body");
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
 
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
+                    b.HasKey("AttachmentId")
+                        .HasName("pk_attachment_contents");
 
-                    b.Property<string>("Shortcut")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("shortcut");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("title");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_canned_responses");
-
-                    b.HasIndex("Shortcut")
-                        .IsUnique()
-                        .HasDatabaseName("ix_canned_responses_shortcut");
-
-                    b.ToTable("canned_responses", (string)null);
+                    b.ToTable("attachment_contents", (string)null);
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.Conversation", b =>
@@ -178,6 +117,10 @@ namespace ChatApp.Api.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("IsOfflineMessage")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_offline_message");
 
                     b.Property<DateTimeOffset?>("LastMessageAt")
                         .HasColumnType("timestamp with time zone")
@@ -201,16 +144,18 @@ namespace ChatApp.Api.Data.Migrations
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("page_url");
 
-                    b.Property<int?>("Rating")
-                        .HasColumnType("integer")
-                        .HasColumnName("rating");
+                    b.Property<DateTimeOffset?>("RatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rated_at");
 
-                    b.Property<NpgsqlTsVector>("SearchVector")
-                        .IsRequired()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("tsvector")
-                        .HasColumnName("search_vector")
-                        .HasComputedColumnSql("to_tsvector('simple', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' || replace(coalesce(visitor_email, ''), '@', ' ') || ' ' || translate(coalesce(visitor_email, ''), '@.', '  '))", true);
+                    b.Property<string>("RatingComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("rating_comment");
+
+                    b.Property<int?>("RatingScore")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating_score");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -251,18 +196,16 @@ namespace ChatApp.Api.Data.Migrations
                     b.HasIndex("AssignedUserId")
                         .HasDatabaseName("ix_conversations_assigned_user_id");
 
-                    b.HasIndex("SearchVector")
-                        .HasDatabaseName("ix_conversations_search_vector");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
-
                     b.HasIndex("VisitorId")
                         .HasDatabaseName("ix_conversations_visitor_id");
 
                     b.HasIndex("Status", "LastMessageAt")
                         .HasDatabaseName("ix_conversations_status_last_message_at");
 
-                    b.ToTable("conversations", (string)null);
+                    b.ToTable("conversations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_conversations_rating_score", "rating_score BETWEEN 1 AND 5");
+                        });
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.Message", b =>
@@ -298,12 +241,6 @@ namespace ChatApp.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<bool>("IsPrivate")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("boolean")
-                        .HasDefaultValue(false)
-                        .HasColumnName("is_private");
-
                     b.Property<string>("SenderKind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -330,48 +267,7 @@ namespace ChatApp.Api.Data.Migrations
                     b.HasIndex("ConversationId", "Id")
                         .HasDatabaseName("ix_messages_conversation_id_id");
 
-                    b.HasIndex(new[] { "Body" }, "ix_messages_body_search")
-                        .HasDatabaseName("ix_messages_body")
-                        .HasAnnotation("Npgsql:TsVectorConfig", "simple");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Body" }, "ix_messages_body_search"), "GIN");
-
                     b.ToTable("messages", (string)null);
-                });
-
-            modelBuilder.Entity("ChatApp.Api.Data.Entities.StaffConnection", b =>
-                {
-                    b.Property<string>("ConnectionId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("connection_id");
-
-                    b.Property<DateTimeOffset>("ConnectedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("connected_at");
-
-                    b.Property<Guid>("InstanceId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("instance_id");
-
-                    b.Property<DateTimeOffset>("SeenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("seen_at");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("user_id");
-
-                    b.HasKey("ConnectionId")
-                        .HasName("pk_staff_connections");
-
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_staff_connections_instance_id");
-
-                    b.HasIndex("UserId")
-                        .HasDatabaseName("ix_staff_connections_user_id");
-
-                    b.ToTable("staff_connections", (string)null);
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.User", b =>
@@ -401,37 +297,17 @@ namespace ChatApp.Api.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("is_active");
 
-                    b.Property<bool>("NotificationsEnabled")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("boolean")
-                        .HasDefaultValue(true)
-                        .HasColumnName("notifications_enabled");
-
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("password_hash");
 
-                    b.Property<string>("Presence")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
-                        .HasDefaultValue("Online")
-                        .HasColumnName("presence");
-
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("role");
-
-                    b.Property<Guid>("SecurityStamp")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("security_stamp")
-                        .HasDefaultValueSql("gen_random_uuid()");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -463,6 +339,11 @@ namespace ChatApp.Api.Data.Migrations
                         .HasColumnType("character varying(320)")
                         .HasColumnName("email");
 
+                    b.Property<string>("Identifier")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("identifier");
+
                     b.Property<DateTimeOffset>("LastSeenAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen_at");
@@ -475,16 +356,101 @@ namespace ChatApp.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_visitors");
 
+                    b.HasIndex("Identifier")
+                        .IsUnique()
+                        .HasDatabaseName("ix_visitors_identifier");
+
                     b.ToTable("visitors", (string)null);
                 });
 
-            modelBuilder.Entity("ChatApp.Api.Data.Entities.AssignmentSettings", b =>
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.WidgetSettings", b =>
                 {
-                    b.HasOne("ChatApp.Api.Data.Entities.User", null)
-                        .WithMany()
-                        .HasForeignKey("UpdatedByUserId")
-                        .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_assignment_settings_users_updated_by_user_id");
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("BusinessHoursEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("business_hours_enabled");
+
+                    b.Property<string>("Color")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("color");
+
+                    b.Property<string>("DefaultLanguage")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("default_language");
+
+                    b.Property<string>("EmailField")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("email_field");
+
+                    b.Property<string>("Greeting")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("greeting");
+
+                    b.Property<string>("IdentitySecret")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("identity_secret");
+
+                    b.Property<string>("NameField")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("name_field");
+
+                    b.Property<string>("Position")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Subtitle")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("subtitle");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_widget_settings");
+
+                    b.ToTable("widget_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_widget_settings_singleton", "id = 1");
+                        });
+                });
+
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.AttachmentContent", b =>
+                {
+                    b.HasOne("ChatApp.Api.Data.Entities.Attachment", null)
+                        .WithOne()
+                        .HasForeignKey("ChatApp.Api.Data.Entities.AttachmentContent", "AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attachment_contents_attachments_attachment_id");
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.Conversation", b =>
@@ -535,14 +501,36 @@ namespace ChatApp.Api.Data.Migrations
                     b.Navigation("SenderUser");
                 });
 
-            modelBuilder.Entity("ChatApp.Api.Data.Entities.StaffConnection", b =>
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.WidgetSettings", b =>
                 {
-                    b.HasOne("ChatApp.Api.Data.Entities.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_staff_connections_users_user_id");
+                    b.OwnsMany("ChatApp.Api.Data.Entities.BusinessHoursInterval", "BusinessHours", b1 =>
+                        {
+                            b1.Property<int>("WidgetSettingsId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<TimeOnly>("Closes");
+
+                            b1.Property<string>("Day")
+                                .IsRequired();
+
+                            b1.Property<TimeOnly>("Opens");
+
+                            b1.HasKey("WidgetSettingsId", "__synthesizedOrdinal");
+
+                            b1.ToTable("widget_settings");
+
+                            b1
+                                .ToJson("business_hours")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("WidgetSettingsId")
+                                .HasConstraintName("fk_widget_settings_widget_settings_widget_settings_id");
+                        });
+
+                    b.Navigation("BusinessHours");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,274 @@
+using System.Net;
+using System.Net.Http.Json;
+using ChatApp.Api.Data.Entities;
+using ChatApp.Api.Services;
+using ChatApp.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ChatApp.Tests.Hub;
+
+/// <summary>
+/// Two API instances on one PostgreSQL and one real Redis behave as one: every live event reaches the right people
+/// whichever instance they are on, and nothing an instance keeps for itself changes what anyone sees.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class ScaleOutTests(ApiFixture api) : IAsyncLifetime
+{
+    private TestRedis _redis = null!;
+    private ChatApiFactory _a = null!;
+    private ChatApiFactory _b = null!;
+    private readonly List<HubTestClient> _clients = [];
+
+    public async Task InitializeAsync()
+    {
+        await api.ResetAsync();
+        _redis = await TestRedis.StartAsync();
+        _a = Instance();
+        _b = Instance();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync();
+        }
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Messages_VisitorOnOneInstance_OperatorOnTheOther_HearEachOther()
+    {
+        var (session, visitor, staff) = await ConversationAcrossAsync();
+
+        var fromVisitor = await visitor.SendAsync(session.Conversation.Id, "Hello from instance A");
+        Assert.Equal(fromVisitor.Id, (await staff.Messages.NextAsync(m => m.Body == "Hello from instance A")).Id);
+
+        var fromStaff = await staff.SendAsync(session.Conversation.Id, "Hello from instance B");
+        Assert.Equal(fromStaff.Id, (await visitor.Messages.NextAsync(m => m.Body == "Hello from instance B")).Id);
+    }
+
+    [Fact]
+    public async Task TypingAndReadReceipts_CrossInstances_BothWays()
+    {
+        var (session, visitor, staff) = await ConversationAcrossAsync();
+        var id = session.Conversation.Id;
+
+        await visitor.SetTypingAsync(id, true);
+        Assert.True((await staff.Typing.NextAsync(t => t.SenderKind == SenderKind.Visitor)).IsTyping);
+        await staff.SetTypingAsync(id, true);
+        Assert.True((await visitor.Typing.NextAsync(t => t.SenderKind == SenderKind.Operator)).IsTyping);
+
+        var message = await visitor.SendAsync(id, "Read me");
+        await staff.MarkReadAsync(id, message.Id);
+        Assert.Equal(message.Id, (await visitor.Reads.NextAsync(r => r.ReaderKind != SenderKind.Visitor)).UpToMessageId);
+    }
+
+    [Fact]
+    public async Task ConversationCreatedAssignedAndClosed_OnOneInstance_ReachStaffOnTheOther()
+    {
+        var admin = await api.CreateUserAsync(UserRole.Admin, "Staff On A");
+        await using var staffOnA = await HubTestClient.ConnectAsync(api, admin.Token, _a);
+
+        var session = await StartWidgetAsync(_b);
+        Assert.Equal(ConversationStatus.Open, (await staffOnA.Updates.NextAsync(u => u.Id == session.Conversation.Id)).Status);
+
+        using var http = api.Client(admin.Token, _b);
+        (await http.PostAsJsonAsync($"/api/conversations/{session.Conversation.Id}/assign", new AssignRequest(null), TestJson.Options)).EnsureSuccessStatusCode();
+        Assert.Equal(admin.Id, (await staffOnA.Updates.NextAsync(u => u.Id == session.Conversation.Id && u.Status == ConversationStatus.Assigned)).AssignedUserId);
+
+        (await http.PostAsync($"/api/conversations/{session.Conversation.Id}/close", null)).EnsureSuccessStatusCode();
+        await staffOnA.Updates.NextAsync(u => u.Id == session.Conversation.Id && u.Status == ConversationStatus.Closed);
+    }
+
+    [Fact]
+    public async Task InboxPreviews_OfMessagesOnOneInstance_ReachStaffOnTheOther()
+    {
+        var staff = await api.CreateUserAsync();
+        await using var staffOnA = await HubTestClient.ConnectAsync(api, staff.Token, _a);
+        var session = await StartWidgetAsync(_b);
+        await using var visitorOnB = await HubTestClient.ConnectAsync(api, session.VisitorToken, _b);
+
+        await visitorOnB.SendAsync(session.Conversation.Id, "Is this in stock?");
+
+        var preview = await staffOnA.Updates.NextAsync(u => u.Id == session.Conversation.Id && u.LastMessagePreview == "Is this in stock?");
+        Assert.Equal(1, preview.UnreadCount);
+    }
+
+    [Fact]
+    public async Task DeactivatingAUser_OnOneInstance_ClosesItsConnectionsOnTheOther()
+    {
+        var staff = await api.CreateUserAsync();
+        await using var onB = await HubTestClient.ConnectAsync(api, staff.Token, _b);
+
+        using var admin = api.Client(api.Admin.Token, _a);
+        (await admin.PostAsync($"/api/users/{staff.Id}/deactivate", null)).EnsureSuccessStatusCode();
+
+        Assert.Equal("closed", await onB.States.NextAsync());
+    }
+
+    [Fact]
+    public async Task ResendingToTheOtherInstance_StoresTheMessageOnce()
+    {
+        var session = await StartWidgetAsync(_a);
+        await using var onA = await HubTestClient.ConnectAsync(api, session.VisitorToken, _a);
+        await using var onB = await HubTestClient.ConnectAsync(api, session.VisitorToken, _b);
+
+        var first = await onA.SendAsync(session.Conversation.Id, "Only once", clientMessageId: "same-id");
+        var again = await onB.SendAsync(session.Conversation.Id, "Only once", clientMessageId: "same-id");
+
+        Assert.Equal(first.Id, again.Id);
+        Assert.Single(await api.StoredMessagesAsync(session.Conversation.Id));
+    }
+
+    [Fact]
+    public async Task AFileUploadedToOneInstance_IsServedByTheOther()
+    {
+        var session = await StartWidgetAsync(_a);
+        using var onA = api.Client(session.VisitorToken, _a);
+        var form = new MultipartFormDataContent { { new ByteArrayContent(Integration.UploadsApiTests.TinyPng), "file", "photo.png" } };
+        var upload = await (await onA.PostAsync("/api/uploads", form)).ReadAsync<AttachmentDto>();
+
+        using var onB = api.Client(factory: _b);
+        var download = await onB.GetAsync(upload.Url);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(Integration.UploadsApiTests.TinyPng, await download.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task AnInstanceStoppedUnderAConversation_ItsClientsResumeOnTheOther_WithNothingLost()
+    {
+        await using var proxy = new DroppingProxy(_a.BaseAddress, _b.BaseAddress);
+        var session = await StartWidgetAsync(_a);
+        var staff = await api.CreateUserAsync();
+        // Behind a proxy that takes the instances in turns, as the front end connects: WebSockets, no negotiation.
+        await using var visitor = HubTestClient.Create(proxy.BaseAddress, session.VisitorToken, automaticReconnect: true, skipNegotiation: true);
+        await using var operatorClient = HubTestClient.Create(proxy.BaseAddress, staff.Token, automaticReconnect: true, skipNegotiation: true);
+        await visitor.StartAsync();
+        await operatorClient.StartAsync();
+        await operatorClient.JoinAsync(session.Conversation.Id);
+
+        var before = await visitor.SendAsync(session.Conversation.Id, "before");
+        await operatorClient.Messages.NextAsync(m => m.Id == before.Id);
+
+        // One instance goes away with whoever was on it; the other party keeps writing meanwhile.
+        await _a.DisposeAsync();
+        var during = new List<MessageDto>();
+        for (var i = 0; i < 5; i++)
+        {
+            during.Add(await SendUntilAcceptedAsync(visitor, session.Conversation.Id, $"during-{i}"));
+        }
+        await operatorClient.RecoverAsync(TimeSpan.FromSeconds(60));
+        await operatorClient.JoinAsync(session.Conversation.Id);
+
+        // Resume by id, as the front end does after a reconnect: every message once, in order.
+        var resumed = await operatorClient.GetMessagesAfterAsync(session.Conversation.Id, before.Id);
+        Assert.Equal(during.Select(m => m.Id), resumed.Select(m => m.Id));
+        var after = await visitor.SendAsync(session.Conversation.Id, "after");
+        await operatorClient.Messages.NextAsync(m => m.Id == after.Id);
+        Assert.Equal(7, (await api.StoredMessagesAsync(session.Conversation.Id)).Count);
+    }
+
+    [Fact]
+    public async Task RedisDown_TheApiServesWhatItCan_SaysDegraded_AndRecovers()
+    {
+        var (session, visitor, staff) = await ConversationAcrossAsync();
+        using var http = api.Client(factory: _a);
+
+        _redis.Stop();
+        await EventuallyAsync(async () => await http.GetStringAsync("/health") == "Degraded", "/health says Degraded");
+        // REST and the hub still store messages; other instances hear of them once Redis is back.
+        using var rest = api.Client(session.VisitorToken, _a);
+        var stored = await rest.PostAsJsonAsync($"/api/widget/conversations/{session.Conversation.Id}/messages",
+            new SendMessageRequest("while-down-rest", "Sent while Redis is down", null), TestJson.Options);
+        Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        var hubSent = await visitor.SendAsync(session.Conversation.Id, "Sent over the hub while Redis is down");
+
+        await _redis.StartAgainAsync();
+        await EventuallyAsync(async () => await http.GetStringAsync("/health") == "Healthy", "/health says Healthy again");
+        var resumed = await staff.GetMessagesAfterAsync(session.Conversation.Id, 0);
+        Assert.Contains(resumed, m => m.ClientMessageId == "while-down-rest");
+        Assert.Contains(resumed, m => m.Id == hubSent.Id);
+        await EventuallyAsync(async () =>
+        {
+            var live = await visitor.SendAsync(session.Conversation.Id, "After Redis came back " + Guid.NewGuid());
+            return await staff.Messages.AnyAsync(m => m.Id == live.Id, TimeSpan.FromSeconds(2)) is not null;
+        }, "live delivery across instances again");
+    }
+
+    private ChatApiFactory Instance()
+    {
+        var factory = api.CreateFactory(settings: new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _redis.ConnectionString });
+        factory.StartServer();
+        return factory;
+    }
+
+    private async Task<WidgetSessionDto> StartWidgetAsync(ChatApiFactory instance)
+    {
+        using var client = api.Client(factory: instance);
+        var response = await client.PostAsJsonAsync("/api/widget/conversations", new StartConversationRequest("Vera", null, null), TestJson.Options);
+        return await response.ReadAsync<WidgetSessionDto>();
+    }
+
+    /// <summary>A visitor connected to instance A and an operator connected to B, following the same conversation.</summary>
+    private async Task<(WidgetSessionDto Session, HubTestClient Visitor, HubTestClient Staff)> ConversationAcrossAsync()
+    {
+        var session = await StartWidgetAsync(_a);
+        var staff = await api.CreateUserAsync();
+        var visitor = await HubTestClient.ConnectAsync(api, session.VisitorToken, _a);
+        var operatorClient = await HubTestClient.ConnectAsync(api, staff.Token, _b);
+        _clients.AddRange([visitor, operatorClient]);
+        await operatorClient.JoinAsync(session.Conversation.Id);
+        return (session, visitor, operatorClient);
+    }
+
+    private static async Task<MessageDto> SendUntilAcceptedAsync(HubTestClient client, Guid conversationId, string body)
+    {
+        var clientMessageId = Guid.NewGuid().ToString();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if (client.Connection.State == HubConnectionState.Connected)
+                {
+                    return await client.SendAsync(conversationId, body, clientMessageId);
+                }
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                // Lost with the instance: resent with the same client message id, so stored once.
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"'{body}' was not accepted within 60 s:\n{string.Join("\n", client.Timeline)}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting for {what}.");
+            }
+            await Task.Delay(200);
+        }
+    }
+}
