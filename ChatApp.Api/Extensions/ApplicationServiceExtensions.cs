@@ -41,7 +41,7 @@ public static class ApplicationServiceExtensions
         services.AddScoped<TranscriptService>();
         services.AddScoped<WidgetSettingsService>();
         services.AddScoped<AvailabilityService>();
-        services.AddSingleton<IOperatorAvailability, ConnectedOperatorAvailability>();
+        services.AddScoped<IOperatorAvailability, PresenceOperatorAvailability>();
         services.AddMemoryCache();
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
         services.AddSingleton<PreviewBroadcaster>();

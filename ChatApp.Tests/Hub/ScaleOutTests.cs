@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using ChatApp.Api.Data.Entities;
 using ChatApp.Api.Services;
+using ChatApp.Api.Settings;
 using ChatApp.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -107,6 +108,31 @@ public sealed class ScaleOutTests(ApiFixture api) : IAsyncLifetime
         (await admin.PostAsync($"/api/users/{staff.Id}/deactivate", null)).EnsureSuccessStatusCode();
 
         Assert.Equal("closed", await onB.States.NextAsync());
+    }
+
+    [Fact]
+    public async Task Availability_FromAnOperatorConnectedToOneInstance_IsOnlineOnTheOther()
+    {
+        _a.OperatorAvailability.Forced = null;
+        _b.OperatorAvailability.Forced = null;
+        async Task<AvailabilityStatus> AvailabilityOnAAsync()
+        {
+            using var client = api.Client(factory: _a);
+            return (await (await client.GetAsync("/api/widget/settings")).ReadAsync<PublicWidgetSettingsDto>()).Availability.Status;
+        }
+        Assert.Equal(AvailabilityStatus.Away, await AvailabilityOnAAsync());
+
+        var staff = await api.CreateUserAsync();
+        var onB = await HubTestClient.ConnectAsync(api, staff.Token, _b);
+        Assert.Equal(AvailabilityStatus.Online, await AvailabilityOnAAsync());
+
+        await onB.DisposeAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await AvailabilityOnAAsync() != AvailabilityStatus.Away)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Instance A still says online after the operator left instance B.");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]
