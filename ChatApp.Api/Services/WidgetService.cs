@@ -11,6 +11,7 @@ namespace ChatApp.Api.Services;
 /// <summary>
 /// What the public widget does: start a conversation as a (new or returning) visitor, following the pre-chat settings
 /// and the team's availability (an offline message when nobody is there), resume it, and verify a signed-in customer.
+/// A new conversation, an offline message too, goes through automatic assignment when the admins turned it on.
 /// </summary>
 public class WidgetService(
     ChatDbContext db, TokenService tokens, IChatNotifier notifier, TimeProvider time,
