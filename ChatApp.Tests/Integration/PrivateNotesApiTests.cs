@@ -127,6 +127,42 @@ public class PrivateNotesApiTests(ApiFixture api) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Transcripts_ForTheVisitor_NeverContainNotesOrActivityRecords_ForStaff_MarkTheNotes()
+    {
+        var session = await api.StartWidgetAsync("Vera Visitor");
+        var id = session.Conversation.Id;
+        var op = await api.CreateUserAsync(name: "Otto Operator");
+        using var visitor = api.Client(session.VisitorToken);
+        using var staff = api.Client(op.Token);
+        await (await visitor.PostAsJsonAsync($"/api/widget/conversations/{id}/messages", new SendMessageRequest("v-1", "Hello", null))).ReadAsync<MessageDto>();
+        await (await staff.PostAsync($"/api/conversations/{id}/assign", null)).ReadAsync<ConversationDto>();
+        await (await staff.PostAsJsonAsync(Notes(id), new SendNoteRequest("n-1", "SECRET note\nsecond line"))).ReadAsync<MessageDto>();
+        await (await staff.PostAsJsonAsync($"/api/conversations/{id}/messages", new SendMessageRequest("o-1", "Hi there", null))).ReadAsync<MessageDto>();
+        await (await staff.PostAsync($"/api/conversations/{id}/close", null)).ReadAsync<ConversationDto>();
+
+        var visitorText = await (await visitor.GetAsync($"/api/widget/conversations/{id}/transcript")).Content.ReadAsStringAsync();
+        Assert.Contains("Vera Visitor: Hello", visitorText);
+        Assert.Contains("Otto Operator: Hi there", visitorText);
+        Assert.DoesNotContain("SECRET", visitorText);
+        Assert.DoesNotContain("second line", visitorText);
+        Assert.DoesNotContain("Private note", visitorText);
+        Assert.DoesNotContain("assigned the conversation", visitorText);
+        Assert.DoesNotContain("closed the conversation", visitorText);
+        var listed = await (await visitor.GetAsync("/api/widget/conversations")).ReadAsync<List<ConversationSummaryDto>>();
+        Assert.DoesNotContain("SECRET", Assert.Single(listed).LastMessagePreview ?? "");
+
+        var staffResponse = await staff.GetAsync($"/api/conversations/{id}/transcript");
+        Assert.Equal(HttpStatusCode.OK, staffResponse.StatusCode);
+        var staffLines = (await staffResponse.Content.ReadAsStringAsync()).Split('\n');
+        var noteLine = Array.FindIndex(staffLines, l => l.Contains("SECRET note"));
+        Assert.True(noteLine > 0, string.Join('\n', staffLines));
+        Assert.Contains("] [Private note] Otto Operator: SECRET note", staffLines[noteLine]);
+        Assert.Equal("    second line", staffLines[noteLine + 1].TrimEnd('\r'));
+        Assert.Contains(staffLines, l => l.Contains("] Otto Operator: Hi there") && !l.Contains("Private note"));
+        Assert.Contains(staffLines, l => l.Contains("Otto Operator closed the conversation."));
+    }
+
+    [Fact]
     public async Task Visitor_ReusingANotesClientId_GetsAConflict_WithoutTheNote()
     {
         var session = await api.StartWidgetAsync();
