@@ -17,7 +17,7 @@ namespace ChatApp.Api.Hubs;
 [Authorize(Policy = Policies.Participant)]
 public class ChatHub(
     ConversationService conversations, PresenceService presence, ChatDbContext db, StaffConnections staff,
-    IOptions<ChatHubOptions> options) : Hub<IChatClient>
+    IOptions<ChatHubOptions> options, ILogger<ChatHub> logger) : Hub<IChatClient>
 {
     private const string SendLimiterKey = "send-limiter";
     private const string JoinedKey = "joined-conversations";
@@ -51,9 +51,29 @@ public class ChatHub(
         }
         else
         {
+            // Two registries, two jobs: StaffConnections holds this instance's live connections so IStaffSessions can
+            // abort them; staff_connections (PresenceService) is the shared record of who is online, on every instance.
             staff.Add(caller.Id, Context);
-            await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Operators);
-            await presence.ConnectedAsync(caller, Context.ConnectionId, Context.ConnectionAborted);
+            try
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Operators);
+                await presence.ConnectedAsync(caller, Context.ConnectionId, Context.ConnectionAborted);
+            }
+            catch
+            {
+                // SignalR does not call OnDisconnectedAsync for a connection refused here: undo both registrations, or
+                // this instance's heartbeat would keep a dead connection's row (and the user online) alive.
+                staff.Remove(caller.Id, Context);
+                try
+                {
+                    await presence.DisconnectedAsync(caller, Context.ConnectionId, CancellationToken.None);
+                }
+                catch (Exception cleanup)
+                {
+                    logger.LogWarning(cleanup, "Could not remove the presence row of refused connection {ConnectionId}", Context.ConnectionId);
+                }
+                throw;
+            }
         }
         ChatTelemetry.HubConnections.Add(1);
         await base.OnConnectedAsync();
