@@ -58,7 +58,7 @@ public static partial class ConsoleSummaryExtensions
                 {
                     var reason = await LastErrorLinesAsync(logs, change.ResourceId, stopping);
                     logger.LogError("✗ {Resource} {Failure}. Nothing that depends on it will start.{Reason}\n  Its whole log is in the dashboard.",
-                        change.ResourceId, failure, reason);
+                        DisplayName(change), failure, reason);
                     return;
                 }
                 if (watched.All(name => latest.Values.Any(e => e.Resource.Name == name)) && latest.Values.All(e => IsUp(e.Snapshot)))
@@ -74,6 +74,10 @@ public static partial class ConsoleSummaryExtensions
             // Stopped before everything was up.
         }
     }
+
+    /// <summary>The resource's name, or the replica's when it has several.</summary>
+    private static string DisplayName(ResourceEvent e) =>
+        e.Resource.TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) && replicas.Replicas > 1 ? e.ResourceId : e.Resource.Name;
 
     private static string? Failure(CustomResourceSnapshot snapshot) => snapshot.State?.Text switch
     {
@@ -93,10 +97,11 @@ public static partial class ConsoleSummaryExtensions
 
     private static string UrlTable(IEnumerable<ResourceEvent> resources, IConfiguration configuration)
     {
-        var running = resources.Where(e => e.Snapshot.State?.Text == KnownResourceStates.Running).ToList();
-        var rows = running
-            .Select(e => (Name: running.Count(r => r.Resource == e.Resource) > 1 ? e.ResourceId : e.Resource.Name,
-                          Url: e.Snapshot.Urls.FirstOrDefault(u => !u.IsInternal)?.Url))
+        // Replicas share their resource's address (DCP's proxy takes them in turns): one row per resource.
+        var rows = resources.Where(e => e.Snapshot.State?.Text == KnownResourceStates.Running)
+            .GroupBy(e => e.Resource)
+            .Select(g => (Name: g.Count() > 1 ? $"{g.Key.Name} ({g.Count()} replicas)" : g.Key.Name,
+                          Url: g.Select(e => e.Snapshot.Urls.FirstOrDefault(u => !u.IsInternal)?.Url).FirstOrDefault(u => u is not null)))
             .Where(r => r.Url is not null)
             .OrderBy(r => r.Name, StringComparer.Ordinal)
             .Select(r => (r.Name, Url: r.Url!))

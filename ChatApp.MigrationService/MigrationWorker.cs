@@ -55,7 +55,9 @@ public class MigrationWorker(
     /// <summary>Creates the admin once; when it (or any user with that e-mail) exists, nothing changes.</summary>
     public static async Task<bool> SeedAdminAsync(ChatDbContext db, AdminSeedOptions options, ILogger logger, CancellationToken ct)
     {
-        var email = UserService.NormalizeEmail(options.Email);
+        // The same rules as an admin creating a user through the API: a bad setting stops the worker with a clear message.
+        var email = UserService.NormalizeEmail(TextRules.Check(options.Email, "Admin:Email", "admin e-mail address", UserService.MaxEmailLength));
+        var displayName = TextRules.OptionalName(options.DisplayName, "Admin:DisplayName", "admin display name", UserService.MaxDisplayNameLength) ?? "Admin";
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
         {
             return false;
@@ -69,7 +71,7 @@ public class MigrationWorker(
         db.Users.Add(new User
         {
             Email = email,
-            DisplayName = options.DisplayName,
+            DisplayName = displayName,
             PasswordHash = UserService.HashPassword(password!),
             Role = UserRole.Admin,
         });

@@ -29,12 +29,13 @@ public static class AuthApi
         return app;
     }
 
-    private static async Task<Ok<LoginResult>> Login(LoginRequest request, UserService users, CancellationToken ct) =>
-        TypedResults.Ok(await users.LoginAsync(request, ct));
+    private static async Task<Ok<LoginResult>> Login(LoginRequest request, HttpContext context, UserService users, CancellationToken ct) =>
+        TypedResults.Ok(await users.LoginAsync(request, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", ct));
 
     private static async Task<Ok<LoginResult>> ChangePassword(
         ChangePasswordRequest request, HttpContext context, UserService users, CancellationToken ct) =>
-        TypedResults.Ok(await users.ChangeOwnPasswordAsync(Caller.From(context.User), request, ct));
+        TypedResults.Ok(await users.ChangeOwnPasswordAsync(Caller.From(context.User), request,
+            context.Connection.RemoteIpAddress?.ToString() ?? "unknown", ct));
 
     private static async Task<Ok<UserDto>> UpdatePreferences(
         PreferencesRequest request, HttpContext context, UserService users, CancellationToken ct) =>

@@ -45,11 +45,24 @@ public static class ConversationsApi
 
     private static async Task<Ok<PageDto<ConversationSummaryDto>>> List(
         HttpContext context, ConversationService conversations, CancellationToken ct,
-        ConversationStatus? status = null, string? assignee = null, string? q = null, int page = 1, int pageSize = 20) =>
-        TypedResults.Ok(await conversations.ListAsync(Caller.From(context.User), status, assignee, q, page, pageSize, ct));
+        string? status = null, string? assignee = null, string? q = null, int page = 1, int pageSize = 20) =>
+        TypedResults.Ok(await conversations.ListAsync(Caller.From(context.User), EnumByName<ConversationStatus>(status, "status"),
+            assignee, q, page, pageSize, ct));
 
     private static async Task<Ok<InboxCountsDto>> Counts(HttpContext context, ConversationService conversations, CancellationToken ct) =>
         TypedResults.Ok(await conversations.CountUnreadAsync(Caller.From(context.User), ct));
+
+    /// <summary>An enum filter by its name only: <c>?status=7</c> (a number) is refused, not taken as a value.</summary>
+    internal static T? EnumByName<T>(string? value, string field) where T : struct, Enum
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+        var name = Enum.GetNames<T>().FirstOrDefault(n => n.Equals(value, StringComparison.OrdinalIgnoreCase));
+        return name is not null ? Enum.Parse<T>(name)
+            : throw ChatException.Invalid(field, $"The {field} must be one of: {string.Join(", ", Enum.GetNames<T>())}.");
+    }
 
     private static async Task<Ok<ConversationDto>> Get(Guid id, HttpContext context, ConversationService conversations, CancellationToken ct) =>
         TypedResults.Ok(await conversations.GetAsync(Caller.From(context.User), id, ct));

@@ -3,15 +3,15 @@ using Microsoft.EntityFrameworkCore;
 namespace ChatApp.Api.Data;
 
 /// <summary>
-/// Connects to the database once before the API takes requests. The first query pays for EF Core's model and the
-/// connection pool (seconds on a busy machine): long enough for the AppHost's first /health probe to give up, which
-/// the health check service then logs as an error.
+/// Connects to the database once before the API starts listening. The first query pays for EF Core's model and the
+/// connection pool (seconds on a busy machine): longer than a /health probe waits.
 /// </summary>
-internal sealed class DatabaseWarmup(IServiceScopeFactory scopes, ILogger<DatabaseWarmup> logger) : IHostedService
+internal sealed class DatabaseWarmup(IServiceScopeFactory scopes, ILogger<DatabaseWarmup> logger) : IHostedLifecycleService
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Runs before every hosted service's StartAsync, the web server's included.</summary>
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Limit);
@@ -27,5 +27,13 @@ internal sealed class DatabaseWarmup(IServiceScopeFactory scopes, ILogger<Databa
         }
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChatApp.Api.Data;
 using ChatApp.Api.Services;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -6,14 +7,19 @@ using Microsoft.AspNetCore.Mvc;
 namespace ChatApp.Api.Errors;
 
 /// <summary>Turns every exception that reaches the pipeline into a ProblemDetails a person can read.</summary>
-public class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger)
-    : IExceptionHandler
+public class ProblemDetailsExceptionHandler(
+    IProblemDetailsService problemDetails, WriteHealth writes, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        if (exception is Microsoft.EntityFrameworkCore.DbUpdateException && DatabaseFailures.IsUnavailable(exception))
+        {
+            // A save the database could not make (disk full, say): /health says Degraded until a write succeeds.
+            writes.Failed("saving changes");
+        }
         var problem = exception switch
         {
-            ChatException chat => FromChatException(chat),
+            ChatException chat => FromChatException(chat, context),
             BadHttpRequestException { InnerException: JsonException json } => new ProblemDetails
             {
                 Status = StatusCodes.Status400BadRequest,
@@ -32,7 +38,8 @@ public class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetail
                 Title = "The request body could not be read.",
                 Detail = invalid.Message,
             },
-            OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+            _ when context.RequestAborted.IsCancellationRequested => null,
+            _ when DatabaseFailures.IsUnavailable(exception) => FromChatException(DatabaseFailures.Unavailable(exception), context),
             _ => null,
         };
         if (problem is null)
@@ -58,8 +65,13 @@ public class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetail
         });
     }
 
-    public static ProblemDetails FromChatException(ChatException chat)
+    /// <summary>The ProblemDetails for a refusal; sets <c>Retry-After</c> on the response when the refusal has a wait.</summary>
+    public static ProblemDetails FromChatException(ChatException chat, HttpContext context)
     {
+        if (chat.RetryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = ChatException.Seconds(wait).ToString();
+        }
         var (status, title) = chat.Error switch
         {
             ChatError.Invalid => (StatusCodes.Status400BadRequest, "The request is not valid."),
@@ -70,6 +82,7 @@ public class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetail
             ChatError.Unauthorized => (StatusCodes.Status401Unauthorized, "Not signed in."),
             ChatError.TooLarge => (StatusCodes.Status413PayloadTooLarge, "The file is too large."),
             ChatError.UnsupportedType => (StatusCodes.Status415UnsupportedMediaType, "This file type is not allowed."),
+            ChatError.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable."),
             _ => (StatusCodes.Status400BadRequest, "The request is not valid."),
         };
         if (chat.FieldErrors is { } errors)

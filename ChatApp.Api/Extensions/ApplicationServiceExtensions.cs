@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using ChatApp.Api.Apis;
@@ -8,9 +9,13 @@ using ChatApp.Api.Hubs;
 using ChatApp.Api.Services;
 using ChatApp.Api.Settings;
 using ChatApp.Api.Uploads;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ChatApp.Api.Extensions;
@@ -24,6 +29,16 @@ public static class ApplicationServiceExtensions
 
         builder.AddChatDbContext();
         builder.AddChatDataSource();
+        services.AddSingleton<WriteHealth>();
+        services.AddHealthChecks().AddCheck<WriteHealth>("writes");
+        services.Configure<HealthCheckServiceOptions>(options =>
+        {
+            // /health answers within 2 s even when the database does not: a check that has not answered by then failed.
+            foreach (var check in options.Registrations)
+            {
+                check.Timeout = TimeSpan.FromSeconds(1);
+            }
+        });
         services.AddHostedService<DatabaseWarmup>();
 
         services.AddSingleton(TimeProvider.System);
@@ -45,6 +60,7 @@ public static class ApplicationServiceExtensions
         services.AddMemoryCache();
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
         services.AddSingleton<PreviewBroadcaster>();
+        services.AddSingleton<IChatLimits, InMemoryChatLimits>();
         services.AddHostedService(sp => sp.GetRequiredService<PreviewBroadcaster>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
@@ -56,10 +72,11 @@ public static class ApplicationServiceExtensions
         services.AddChatAuthentication(configuration);
         services.AddChatRateLimiting();
 
-        services.AddProblemDetails();
+        services.AddChatForwardedHeaders();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.AddDetail);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
         services.AddOpenApi();
 
         var hubOptions = configuration.GetSection(ChatHubOptions.Section).Get<ChatHubOptions>() ?? new ChatHubOptions();
@@ -67,10 +84,14 @@ public static class ApplicationServiceExtensions
             {
                 options.MaximumReceiveMessageSize = hubOptions.MaximumReceiveMessageSize;
                 options.MaximumParallelInvocationsPerClient = hubOptions.MaxParallelInvocationsPerClient;
+                // No detailed errors: SignalR passes a HubException's message on by itself, and HubErrorFilter turns
+                // every error into one (ArgumentCheckingHubProtocol does for argument errors).
                 options.AddFilter<HubErrorFilter>();
             })
-            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)))
             .AddScaleOut(builder);
+        services.RemoveAll<IHubProtocol>();
+        services.AddSingleton<IHubProtocol, ArgumentCheckingHubProtocol>();
         return builder;
     }
 
@@ -81,10 +102,8 @@ public static class ApplicationServiceExtensions
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, ct) =>
             {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-                }
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = ChatException.Seconds(retryAfter).ToString();
                 var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
@@ -93,7 +112,7 @@ public static class ApplicationServiceExtensions
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests.",
-                        Detail = "You are doing this too often. Wait a minute and try again.",
+                        Detail = $"You are doing this too often. Try again in {context.HttpContext.Response.Headers.RetryAfter} seconds.",
                     },
                 });
             };
@@ -102,6 +121,45 @@ public static class ApplicationServiceExtensions
             limiter.AddPolicy(UploadsApi.UploadRateLimitPolicy, context => PerIpPerMinute(context, o => o.UploadsPerIpPerMinute));
         });
         return services;
+    }
+
+    /// <summary>
+    /// Forwarded headers (<c>X-Forwarded-For</c>, <c>X-Forwarded-Proto</c>) are honoured only from the proxies in
+    /// <c>ForwardedHeaders:KnownProxies</c> (addresses) and <c>ForwardedHeaders:KnownNetworks</c> (CIDR ranges); with
+    /// neither set, they are ignored, so nobody can pick the address the per-IP limits see.
+    /// </summary>
+    private static IServiceCollection AddChatForwardedHeaders(this IServiceCollection services)
+    {
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, configuration) =>
+        {
+            var proxies = ListSetting(configuration, "ForwardedHeaders:KnownProxies");
+            var networks = ListSetting(configuration, "ForwardedHeaders:KnownNetworks");
+            // With both lists empty the middleware would trust every peer: then it reads no header at all.
+            options.ForwardedHeaders = proxies.Length + networks.Length == 0 ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the old list still holds the loopback default, and the middleware reads it too
+            options.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
+            foreach (var proxy in proxies)
+            {
+                options.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+            foreach (var network in networks)
+            {
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+        return services;
+    }
+
+    /// <summary>A list from configuration: indexed entries (<c>Key__0</c>, <c>Key__1</c>) or one comma-separated value.</summary>
+    private static string[] ListSetting(IConfiguration configuration, string key)
+    {
+        var section = configuration.GetSection(key);
+        var values = string.IsNullOrEmpty(section.Value) ? section.GetChildren().Select(c => c.Value ?? "") : [section.Value];
+        return [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
     }
 
     private static RateLimitPartition<string> PerIpPerMinute(HttpContext context, Func<RateLimitOptions, int> limit)

@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using ChatApp.Api.Auth;
 using ChatApp.Api.Data;
 using ChatApp.Api.Services;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace ChatApp.Api.Hubs;
 
@@ -17,9 +15,9 @@ namespace ChatApp.Api.Hubs;
 [Authorize(Policy = Policies.Participant)]
 public class ChatHub(
     ConversationService conversations, PresenceService presence, ChatDbContext db, StaffConnections staff,
-    IOptions<ChatHubOptions> options, ILogger<ChatHub> logger) : Hub<IChatClient>
+    IChatLimits limits, ILogger<ChatHub> logger) : Hub<IChatClient>
 {
-    private const string SendLimiterKey = "send-limiter";
+    private const string ConnectionSlotKey = "connection-slot";
     private const string JoinedKey = "joined-conversations";
 
     private Caller Caller => Caller.From(Context.User!);
@@ -27,21 +25,26 @@ public class ChatHub(
     public override async Task OnConnectedAsync()
     {
         var caller = Caller;
-        Context.Items[SendLimiterKey] = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.Value.MaxMessagesPerSecond,
-            TokensPerPeriod = options.Value.MaxMessagesPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
         if (caller.IsVisitor)
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Visitor(caller.Id));
-            var own = await db.Conversations.AsNoTracking()
-                .Where(c => c.VisitorId == caller.Id)
-                .Select(c => c.Id)
-                .ToListAsync(Context.ConnectionAborted);
+            // Each connection gets every broadcast of its conversations: a token must not multiply them by thousands.
+            var slot = limits.OpenConnection(caller.Id);
+            Context.Items[ConnectionSlotKey] = slot;
+            List<Guid> own;
+            try
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Visitor(caller.Id));
+                own = await db.Conversations.AsNoTracking()
+                    .Where(c => c.VisitorId == caller.Id)
+                    .Select(c => c.Id)
+                    .ToListAsync(Context.ConnectionAborted);
+            }
+            catch
+            {
+                // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed.
+                slot.Dispose();
+                throw;
+            }
             foreach (var id in own)
             {
                 await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(id));
@@ -87,9 +90,9 @@ public class ChatHub(
             staff.Remove(caller.Id, Context);
         }
         ChatTelemetry.HubConnections.Add(-1);
-        if (Context.Items.TryGetValue(SendLimiterKey, out var limiter))
+        if (Context.Items.TryGetValue(ConnectionSlotKey, out var slot))
         {
-            (limiter as IDisposable)?.Dispose();
+            (slot as IDisposable)?.Dispose();
         }
         await base.OnDisconnectedAsync(exception);
         if (caller.IsStaff)
@@ -99,22 +102,8 @@ public class ChatHub(
         }
     }
 
-    private void ThrottleSend()
-    {
-        if (Context.Items[SendLimiterKey] is RateLimiter limiter)
-        {
-            using var lease = limiter.AttemptAcquire();
-            if (!lease.IsAcquired)
-            {
-                throw new HubException(
-                    $"You are sending too fast (more than {options.Value.MaxMessagesPerSecond} messages a second). Wait a moment and resend.");
-            }
-        }
-    }
-
     public async Task<MessageDto> SendMessage(Guid conversationId, string clientMessageId, string body, Guid? attachmentId)
     {
-        ThrottleSend();
         var caller = Caller;
         var (message, _) = await conversations.SendAsync(
             caller, conversationId, new SendMessageRequest(clientMessageId, body, attachmentId), Context.ConnectionAborted);
@@ -131,7 +120,6 @@ public class ChatHub(
     /// <summary>A private note: stored, then sent to the staff following the conversation (never its visitor).</summary>
     public async Task<MessageDto> SendNote(Guid conversationId, string clientMessageId, string body)
     {
-        ThrottleSend();
         var (note, _) = await conversations.SendNoteAsync(
             Caller, conversationId, new SendNoteRequest(clientMessageId, body), Context.ConnectionAborted);
         return note;

@@ -4,8 +4,17 @@ public class ChatHubOptions
 {
     public const string Section = "Chat";
 
-    /// <summary>Messages one connection may send per second; the excess is refused, not queued.</summary>
+    /// <summary>Messages one visitor or staff user may send per second, over all its connections and REST together; the excess is refused, not queued.</summary>
     public int MaxMessagesPerSecond { get; set; } = 20;
+
+    /// <summary>Typing updates one visitor or staff user may send per second.</summary>
+    public int MaxTypingPerSecond { get; set; } = 5;
+
+    /// <summary>Read receipts (<c>MarkRead</c>) one visitor or staff user may send per second.</summary>
+    public int MaxReadsPerSecond { get; set; } = 5;
+
+    /// <summary>Live hub connections one visitor token may hold (a connection per open tab).</summary>
+    public int MaxConnectionsPerVisitor { get; set; } = 10;
 
     /// <summary>
     /// Hub calls one connection may have running at once. Sends are queued to the writer in the order they arrive,

@@ -11,6 +11,9 @@ public class HubChatNotifier(IHubContext<ChatHub, IChatClient> hub, PreviewBroad
         return hub.Clients.Group(ChatGroups.Conversation(message.ConversationId)).MessageReceived(message);
     }
 
+    public Task MessageResentAsync(MessageDto message) =>
+        hub.Clients.Group(ChatGroups.Conversation(message.ConversationId)).MessageReceived(message);
+
     public Task ConversationChangedAsync(ConversationSummaryDto summary) =>
         Task.WhenAll(
             hub.Clients.Group(ChatGroups.Operators).ConversationUpdated(summary),

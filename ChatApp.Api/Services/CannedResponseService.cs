@@ -76,20 +76,12 @@ public partial class CannedResponseService(ChatDbContext db, TimeProvider time)
             throw ChatException.Invalid("shortcut",
                 $"The shortcut must be 1 to {MaxShortcutLength} letters, digits, '-' or '_' (no spaces), starting with a letter or digit.");
         }
-        var title = request.Title?.Trim() ?? "";
-        if (title.Length is 0 or > MaxTitleLength)
-        {
-            throw ChatException.Invalid("title", $"Enter a title of at most {MaxTitleLength} characters.");
-        }
-        var body = request.Body?.Trim() ?? "";
-        if (body.Length == 0)
-        {
-            throw ChatException.Invalid("body", "Enter the text to insert.");
-        }
-        if (body.Length > MessageRules.MaxBodyLength)
-        {
-            throw ChatException.Invalid("body", $"The text is {body.Length} characters long; a message may have at most {MessageRules.MaxBodyLength}.");
-        }
+        // The same rules as any text (no NUL or control characters), and the body those of a message it becomes.
+        var title = TextRules.Optional(request.Title, "title", "title", MaxTitleLength)
+            ?? throw ChatException.Invalid("title", $"Enter a title of at most {MaxTitleLength} characters.");
+        var body = string.IsNullOrWhiteSpace(request.Body)
+            ? throw ChatException.Invalid("body", "Enter the text to insert.")
+            : TextRules.Check(request.Body, "body", "text", MessageRules.MaxBodyLength, multiline: true);
         return (shortcut, title, body);
     }
 

@@ -33,10 +33,7 @@ public static class ConversationSearch
     /// </summary>
     public static string? ToTsQuery(string q)
     {
-        if (q.Length > MaxQueryLength)
-        {
-            throw ChatException.Invalid("q", $"The search may be at most {MaxQueryLength} characters long.");
-        }
+        q = TextRules.Check(q, "q", "search", MaxQueryLength);
         var terms = q.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(t => t.Any(char.IsLetterOrDigit))
             .Take(MaxTerms)

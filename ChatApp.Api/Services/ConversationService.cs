@@ -10,7 +10,7 @@ namespace ChatApp.Api.Services;
 /// and both the REST endpoints and the hub call it.
 /// </summary>
 public class ConversationService(
-    ChatDbContext db, IChatNotifier notifier, MessageWriter writer, AssignmentService assignment, TimeProvider time)
+    ChatDbContext db, IChatNotifier notifier, MessageWriter writer, AssignmentService assignment, IChatLimits limits, TimeProvider time)
 {
     public const int MaxPageSize = 100;
     public const int MaxMessagesPerRead = 500;
@@ -46,6 +46,10 @@ public class ConversationService(
         if (pageSize is < 1 or > MaxPageSize)
         {
             throw ChatException.Invalid("pageSize", $"The page size must be between 1 and {MaxPageSize}.");
+        }
+        if (page > int.MaxValue / pageSize)
+        {
+            throw ChatException.Invalid("page", $"At {pageSize} a page, pages go up to {int.MaxValue / pageSize}.");
         }
         var query = db.Conversations.AsNoTracking().Include(c => c.AssignedUser).AsQueryable();
         if (status is not null)
@@ -126,7 +130,8 @@ public class ConversationService(
 
     /// <summary>
     /// Stores a message once per client message id, then broadcasts it (<see cref="MessageWriter"/>). A resend
-    /// returns the stored message with <c>Created = false</c> and broadcasts nothing.
+    /// returns the stored message with <c>Created = false</c> and delivers it to the conversation again: a sender that
+    /// resends could not know whether it was stored (the connection dropped mid-commit), nor whether anyone got it.
     /// </summary>
     public async Task<(MessageDto Message, bool Created)> SendAsync(
         Caller caller, Guid conversationId, SendMessageRequest request, CancellationToken ct = default)
@@ -137,6 +142,7 @@ public class ConversationService(
         activity?.SetTag("chat.sender.kind", caller.Kind.ToString());
 
         var (clientMessageId, body) = MessageRules.Validate(request.ClientMessageId, request.Body, request.AttachmentId is not null);
+        limits.Enforce(ChatAction.Send, caller);
         var attachment = request.AttachmentId is { } attachmentId ? await GetOwnAttachmentAsync(caller, attachmentId, ct) : null;
 
         // The writer checks the conversation (exists, open, the visitor's own) in the same statement that stores
@@ -165,7 +171,9 @@ public class ConversationService(
         var existing = await FindByClientIdAsync(conversation, clientMessageId, ct);
         if (existing is not null)
         {
-            return (EnsureSameSender(existing, caller), false);
+            EnsureSameSender(existing, caller);
+            await notifier.MessageResentAsync(existing);
+            return (existing, false);
         }
         if (conversation.Status == ConversationStatus.Closed)
         {
@@ -202,6 +210,8 @@ public class ConversationService(
     {
         RequireStaff(caller);
         var (clientMessageId, body) = MessageRules.Validate(request.ClientMessageId, request.Body, hasAttachment: false);
+        // A note counts against the same per-sender limit as a message.
+        limits.Enforce(ChatAction.Send, caller);
         var conversation = await GetAccessibleAsync(caller, conversationId, ct);
         if (await FindByClientIdAsync(conversation, clientMessageId, ct) is { } existing)
         {
@@ -411,6 +421,7 @@ public class ConversationService(
 
     public async Task MarkReadAsync(Caller caller, Guid conversationId, long upToMessageId, CancellationToken ct = default)
     {
+        limits.Enforce(ChatAction.Read, caller);
         var conversation = await GetAccessibleAsync(caller, conversationId, ct);
         // Read receipts count the messages both sides see: a note's id never reaches the visitor this way either.
         var upTo = await db.Messages
@@ -438,6 +449,7 @@ public class ConversationService(
 
     public async Task SetTypingAsync(Caller caller, Guid conversationId, bool isTyping, string? connectionId, CancellationToken ct = default)
     {
+        limits.Enforce(ChatAction.Typing, caller);
         var conversation = await GetAccessibleAsync(caller, conversationId, ct);
         if (conversation.Status == ConversationStatus.Closed && isTyping)
         {

@@ -6,6 +6,12 @@ public interface IChatNotifier
     /// <summary>A new message: to its conversation, and a preview to all staff.</summary>
     Task MessageCreatedAsync(MessageDto message, ConversationSummaryDto summary);
 
+    /// <summary>
+    /// A stored message sent again (its sender resent it): to its conversation once more, since the sender cannot know
+    /// whether the first delivery happened. Clients keep one copy per id.
+    /// </summary>
+    Task MessageResentAsync(MessageDto message);
+
     /// <summary>A conversation was created, assigned or closed: to all staff and to its visitor.</summary>
     Task ConversationChangedAsync(ConversationSummaryDto summary);
 

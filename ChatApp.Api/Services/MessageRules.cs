@@ -7,32 +7,23 @@ public static class MessageRules
     public const int MaxClientMessageIdLength = 64;
     public const int PreviewLength = 140;
 
-    /// <summary>Returns the trimmed body, or throws a <see cref="ChatException"/> saying what is wrong.</summary>
+    /// <summary>Returns the trimmed client id and body (<see cref="TextRules"/>), or throws a <see cref="ChatException"/> saying what is wrong.</summary>
     public static (string ClientMessageId, string Body) Validate(string? clientMessageId, string? body, bool hasAttachment)
     {
         if (string.IsNullOrWhiteSpace(clientMessageId))
         {
             throw ChatException.Invalid("clientMessageId", "A client message id is required (a UUID chosen by the client).");
         }
-        clientMessageId = clientMessageId.Trim();
-        if (clientMessageId.Length > MaxClientMessageIdLength)
-        {
-            throw ChatException.Invalid("clientMessageId", $"The client message id may be at most {MaxClientMessageIdLength} characters.");
-        }
-        var trimmed = body?.Trim() ?? "";
+        clientMessageId = TextRules.Check(clientMessageId, "clientMessageId", "client message id", MaxClientMessageIdLength);
+        var trimmed = body is null ? "" : TextRules.Check(body, "body", "message", MaxBodyLength, multiline: true);
         if (trimmed.Length == 0 && !hasAttachment)
         {
             throw ChatException.Invalid("body", "The message is empty.");
         }
-        if (trimmed.Length > MaxBodyLength)
-        {
-            throw ChatException.Invalid("body", $"The message is {trimmed.Length} characters long; the limit is {MaxBodyLength}.");
-        }
         return (clientMessageId, trimmed);
     }
 
+    /// <summary>The inbox preview: the body, or the attachment's name, cut to <see cref="PreviewLength"/> (the column holds 200).</summary>
     public static string Preview(string body, string? attachmentName) =>
-        body.Length == 0 ? $"📎 {attachmentName}"
-        : body.Length <= PreviewLength ? body
-        : string.Concat(body.AsSpan(0, PreviewLength - 1), "…");
+        TextRules.Shorten(body.Length == 0 ? $"📎 {attachmentName}" : body, PreviewLength);
 }

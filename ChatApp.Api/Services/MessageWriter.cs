@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using ChatApp.Api.Data;
 using ChatApp.Api.Data.Entities;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -55,10 +56,13 @@ public sealed class MessageWriter : BackgroundService
     private readonly ILogger<MessageWriter> _logger;
     private readonly MessageWriterOptions _options;
     private readonly Channel<PendingMessage>[] _partitions;
+    private readonly WriteHealth _health;
 
-    public MessageWriter(NpgsqlDataSource dataSource, IChatNotifier notifier, IOptions<MessageWriterOptions> options, ILogger<MessageWriter> logger)
+    public MessageWriter(NpgsqlDataSource dataSource, IChatNotifier notifier, WriteHealth health,
+        IOptions<MessageWriterOptions> options, ILogger<MessageWriter> logger)
     {
         _dataSource = dataSource;
+        _health = health;
         _notifier = notifier;
         _logger = logger;
         _options = options.Value;
@@ -106,35 +110,77 @@ public sealed class MessageWriter : BackgroundService
             {
                 continue;
             }
-            try
+            // Not cancelled on shutdown: what was accepted is stored before the writer stops.
+            if (await StoreAsync(batch) is { } unavailable)
             {
-                // Not cancelled on shutdown: what was accepted is stored before the writer stops.
-                var stored = await InsertAsync(batch, CancellationToken.None);
-                foreach (var message in batch)
+                // What queued up meanwhile would wait for another timeout: its senders get the same answer now, so
+                // nobody waits longer than about two connection timeouts while the database is down.
+                while (reader.TryRead(out var queued))
                 {
-                    // Remove, so a client message id sent twice in one batch is broadcast once.
-                    if (stored.Remove((message.ConversationId, message.ClientMessageId), out var result))
-                    {
-                        Broadcast(result.Message, result.Summary);
-                        message.Completion.TrySetResult(result.Message);
-                    }
-                    else
-                    {
-                        message.Completion.TrySetResult(null);
-                    }
-                }
-            }
-            catch (Exception ex)
-            {
-                // Nothing of this batch was stored (one statement): every sender gets the error and may resend.
-                _logger.LogError(ex, "Storing a batch of {Count} messages failed", batch.Count);
-                foreach (var message in batch)
-                {
-                    message.Completion.TrySetException(ex);
+                    queued.Completion.TrySetException(unavailable);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Stores a batch and answers its senders. When the database rejects the statement because of what one message
+    /// holds, nothing of it was stored (one statement): the halves are stored separately, down to the one message that
+    /// is refused alone, so a message the database rejects never fails anyone else's.
+    /// </summary>
+    /// <returns>null, or the exception every sender got when the database could not be reached.</returns>
+    private async Task<Exception?> StoreAsync(List<PendingMessage> batch)
+    {
+        Dictionary<(Guid, string), (MessageDto Message, ConversationSummaryDto Summary)> stored;
+        try
+        {
+            stored = await InsertAsync(batch, CancellationToken.None);
+        }
+        catch (PostgresException ex) when (IsRejectedContent(ex))
+        {
+            if (batch.Count > 1)
+            {
+                var half = batch.Count / 2;
+                return await StoreAsync(batch[..half]) ?? await StoreAsync(batch[half..]);
+            }
+            _logger.LogWarning(ex, "The database refused message {ClientMessageId} of conversation {ConversationId}",
+                batch[0].ClientMessageId, batch[0].ConversationId);
+            batch[0].Completion.TrySetException(ChatException.Invalid("body",
+                "This message could not be stored: the database does not accept some of its text. Change it and send it again."));
+            return null;
+        }
+        catch (Exception ex)
+        {
+            // The database is unreachable or failed: whether the statement committed cannot be known, so every sender
+            // is told to resend; a resend of a message that was stored returns it and delivers it again.
+            _logger.LogError(ex, "Storing a batch of {Count} messages failed", batch.Count);
+            _health.Failed("storing messages");
+            var unavailable = DatabaseFailures.Unavailable(ex);
+            foreach (var message in batch)
+            {
+                message.Completion.TrySetException(unavailable);
+            }
+            return unavailable;
+        }
+        _health.Succeeded();
+        foreach (var message in batch)
+        {
+            // Remove, so a client message id sent twice in one batch is broadcast once.
+            if (stored.Remove((message.ConversationId, message.ClientMessageId), out var result))
+            {
+                Broadcast(result.Message, result.Summary);
+                message.Completion.TrySetResult(result.Message);
+            }
+            else
+            {
+                message.Completion.TrySetResult(null);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Errors the server raises for what a row holds (class 22 data exceptions, class 23 integrity violations).</summary>
+    private static bool IsRejectedContent(PostgresException ex) => ex.SqlState.StartsWith("22") || ex.SqlState.StartsWith("23");
 
     private void Broadcast(MessageDto message, ConversationSummaryDto summary)
     {
@@ -204,7 +250,8 @@ public sealed class MessageWriter : BackgroundService
             batch[0].TraceContext, links: [.. batch.Skip(1).Where(m => m.TraceContext != default).Select(m => new ActivityLink(m.TraceContext))]);
         activity?.SetTag("chat.batch.size", batch.Count);
 
-        await using var command = _dataSource.CreateCommand(InsertSql);
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(InsertSql, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. batch.Select(m => m.ConversationId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => m.SenderKind.ToString())] });
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. batch.Select(m => m.SenderUserId ?? Guid.Empty)] });
@@ -224,12 +271,24 @@ public sealed class MessageWriter : BackgroundService
         {
             byKey.TryAdd((message.ConversationId, message.ClientMessageId), message);
         }
+        // Prepared explicitly, never by Npgsql's auto-preparation: a statement auto-prepared by an execution that
+        // fails while binding its parameters (a NUL in a text) stays marked as prepared without its result columns, and
+        // the next execution on that connection fails with "Received unexpected backend message DataRow" after it has
+        // committed. An explicit prepare is its own round trip (once per physical connection), before any parameter.
+        await command.PrepareAsync(ct);
+
         var results = new Dictionary<(Guid, string), (MessageDto, ConversationSummaryDto)>(batch.Count);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var key = (reader.GetGuid(0), reader.GetString(1));
-            var pending = byKey[key];
+            if (!byKey.TryGetValue(key, out var pending))
+            {
+                // Cannot happen while keys round-trip exactly (the input rules refuse what would not); never worth
+                // failing a committed batch over.
+                _logger.LogError("Stored message {ClientMessageId} matches no message of its batch", key.Item2);
+                continue;
+            }
             var id = reader.GetInt64(2);
             var createdAt = reader.GetFieldValue<DateTimeOffset>(3);
             var visitorName = reader.IsDBNull(6) ? null : reader.GetString(6);

@@ -10,6 +10,8 @@ namespace ChatApp.Api.Services;
 public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle throttle, IStaffSessions sessions, TimeProvider time)
 {
     public const int MinPasswordLength = 8;
+    public const int MaxEmailLength = 320;
+    public const int MaxDisplayNameLength = 100;
 
     // Verifying against a real hash when the account does not exist keeps the response time the same,
     // so timing does not tell which e-mails have accounts.
@@ -20,24 +22,23 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
 
     public static string HashPassword(string password) => BCrypt.Net.BCrypt.HashPassword(password, PasswordWorkFactor);
 
-    public async Task<LoginResult> LoginAsync(LoginRequest request, CancellationToken ct = default)
+    /// <param name="clientIp">The caller's address (after forwarded headers from trusted proxies), for <see cref="LoginThrottle"/>.</param>
+    public async Task<LoginResult> LoginAsync(LoginRequest request, string clientIp, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
         {
             throw ChatException.Invalid("email", "Enter your e-mail and password.");
         }
-        var email = NormalizeEmail(request.Email);
-        if (!throttle.TryAcquire(email))
-        {
-            throw new ChatException(ChatError.TooManyRequests,
-                "Too many sign-in attempts for this account. Wait a few minutes and try again.");
-        }
+        var email = NormalizeEmail(TextRules.Check(request.Email, "email", "e-mail address", MaxEmailLength));
+        throttle.EnsureMayTry(email, clientIp);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, ct);
         var passwordOk = BCrypt.Net.BCrypt.Verify(request.Password, user?.PasswordHash ?? DummyHash);
         if (user is null || !passwordOk)
         {
+            throttle.Failed(email, clientIp);
             throw new ChatException(ChatError.Unauthorized, "The e-mail or password is wrong.");
         }
+        throttle.Succeeded(email, clientIp);
         if (!user.IsActive)
         {
             throw new ChatException(ChatError.Unauthorized, "This account is deactivated. Ask an admin to restore it.");
@@ -58,22 +59,20 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
 
     public async Task<UserDto> CreateAsync(CreateUserRequest request, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(request.Email) || !MailAddress.TryCreate(request.Email.Trim(), out _) || request.Email.Length > 320)
+        var requestedEmail = TextRules.Optional(request.Email, "email", "e-mail address", MaxEmailLength);
+        if (requestedEmail is null || !MailAddress.TryCreate(requestedEmail, out _))
         {
             throw ChatException.Invalid("email", "Enter a valid e-mail address.");
         }
-        var displayName = request.DisplayName?.Trim();
-        if (string.IsNullOrEmpty(displayName) || displayName.Length > 100)
-        {
-            throw ChatException.Invalid("displayName", "Enter a display name of at most 100 characters.");
-        }
+        var displayName = TextRules.OptionalName(request.DisplayName, "displayName", "display name", MaxDisplayNameLength)
+            ?? throw ChatException.Invalid("displayName", $"Enter a display name of at most {MaxDisplayNameLength} characters.");
         ValidatePassword(request.Password, "password");
         var role = request.Role ?? throw ChatException.Invalid("role", "Choose a role: Admin or Operator.");
         if (!Enum.IsDefined(role))
         {
             throw ChatException.Invalid("role", "The role must be Admin or Operator.");
         }
-        var email = NormalizeEmail(request.Email);
+        var email = NormalizeEmail(requestedEmail);
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
         {
             throw ChatException.Conflict($"A user with the e-mail {email} already exists.");
@@ -166,7 +165,9 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
     /// A user changes their own password, proving the current one. Every other session of theirs ends; this one goes on
     /// with the new token returned.
     /// </summary>
-    public async Task<LoginResult> ChangeOwnPasswordAsync(Caller caller, ChangePasswordRequest request, CancellationToken ct = default)
+    /// <param name="clientIp">The caller's address: guessing the current password is throttled like signing in (<see cref="LoginThrottle"/>).</param>
+    public async Task<LoginResult> ChangeOwnPasswordAsync(
+        Caller caller, ChangePasswordRequest request, string clientIp, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(request.CurrentPassword))
         {
@@ -174,15 +175,14 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
         }
         ValidatePassword(request.NewPassword, "newPassword");
         var user = await FindAsync(caller.Id, ct);
-        // Guessing the current password from a stolen session is throttled like signing in.
-        if (!throttle.TryAcquire(user.Email))
-        {
-            throw new ChatException(ChatError.TooManyRequests, "Too many attempts for this account. Wait a few minutes and try again.");
-        }
+        // Guessing the current password from a stolen session is throttled like signing in: only wrong ones count.
+        throttle.EnsureMayTry(user.Email, clientIp);
         if (!BCrypt.Net.BCrypt.Verify(request.CurrentPassword, user.PasswordHash))
         {
+            throttle.Failed(user.Email, clientIp);
             throw ChatException.Invalid("currentPassword", "The current password is wrong.");
         }
+        throttle.Succeeded(user.Email, clientIp);
         SetPassword(user, request.NewPassword);
         await db.SaveChangesAsync(ct);
         sessions.End(user.Id);
@@ -216,6 +216,8 @@ public class UserService(ChatDbContext db, TokenService tokens, LoginThrottle th
         {
             throw ChatException.Invalid(field, $"The password must be {MinPasswordLength} to 72 characters long.");
         }
+        // Not trimmed (spaces are part of a password), but held to the same characters as any other text.
+        TextRules.Refuse(password, field, "password");
     }
 
     private async Task<User> FindAsync(Guid id, CancellationToken ct) =>

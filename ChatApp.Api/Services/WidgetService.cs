@@ -27,14 +27,14 @@ public class WidgetService(
     public async Task<WidgetSessionDto> StartAsync(
         Guid? returningVisitorId, StartConversationRequest request, string? userAgent, CancellationToken ct = default)
     {
-        var name = Optional(request.Name, "name", MaxNameLength);
+        var name = TextRules.OptionalName(request.Name, "name", "name", MaxNameLength);
         var email = OptionalEmail(request.Email);
         var pageUrl = Optional(request.PageUrl, "pageUrl", MaxPageUrlLength);
         if (pageUrl is not null && !(Uri.TryCreate(pageUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
             throw ChatException.Invalid("pageUrl", "The page URL must be an absolute http or https URL.");
         }
-        var body = Optional(request.Message, "message", MessageRules.MaxBodyLength);
+        var body = Optional(request.Message, "message", MessageRules.MaxBodyLength, multiline: true);
 
         var current = await settings.GetAsync(ct);
         var away = (await availability.GetAsync(current, ct)).Status == AvailabilityStatus.Away;
@@ -57,7 +57,7 @@ public class WidgetService(
             VisitorName = visitor.Name,
             VisitorEmail = visitor.Email,
             PageUrl = pageUrl,
-            UserAgent = userAgent is { Length: > MaxUserAgentLength } ? userAgent[..MaxUserAgentLength] : userAgent,
+            UserAgent = string.IsNullOrEmpty(userAgent) ? null : TextRules.Truncate(TextRules.Storable(userAgent), MaxUserAgentLength),
             IsOfflineMessage = away,
             CreatedAt = now,
             UpdatedAt = now,
@@ -167,7 +167,7 @@ public class WidgetService(
             throw new ChatException(ChatError.Unauthorized,
                 "The identity could not be verified: identifierHash must be the hex HMAC-SHA256 of the identifier with the identity secret.");
         }
-        var name = Optional(request.Name, "name", MaxNameLength);
+        var name = TextRules.OptionalName(request.Name, "name", "name", MaxNameLength);
         var email = OptionalEmail(request.Email);
 
         try
@@ -219,14 +219,7 @@ public class WidgetService(
             : throw ChatException.Invalid("email", "That e-mail address does not look right.");
     }
 
-    private static string? Optional(string? value, string field, int maxLength)
-    {
-        var trimmed = value?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-        return trimmed.Length <= maxLength ? trimmed
-            : throw ChatException.Invalid(field, $"The {field} may be at most {maxLength} characters.");
-    }
+    /// <summary>The shared input rules (<see cref="TextRules"/>): no control characters, within the column.</summary>
+    private static string? Optional(string? value, string field, int maxLength, bool multiline = false) =>
+        string.IsNullOrWhiteSpace(value) ? null : TextRules.Check(value, field, field, maxLength, multiline);
 }

@@ -10,6 +10,9 @@ namespace ChatApp.Api.Uploads;
 /// <summary>Uploads, checked by size and content, stored in PostgreSQL so every API instance serves them.</summary>
 public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, TimeProvider time)
 {
+    /// <summary>The length of the attachments' original_name column.</summary>
+    public const int MaxFileNameLength = 255;
+
     public async Task<AttachmentDto> SaveAsync(Caller caller, IFormFile? file, CancellationToken ct = default)
     {
         var maxBytes = options.Value.MaxBytes;
@@ -33,7 +36,7 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, Ti
         {
             read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, ct);
         }
-        var originalName = SafeOriginalName(file.FileName);
+        var originalName = TextRules.FileName(file.FileName, MaxFileNameLength);
         var type = FileTypeDetector.Detect(header.AsSpan(0, read), originalName)
             ?? throw new ChatException(ChatError.UnsupportedType,
                 $"This kind of file cannot be sent. {UploadRules.Text(maxBytes)}");
@@ -71,11 +74,4 @@ public class UploadService(ChatDbContext db, IOptions<UploadOptions> options, Ti
         return found is null ? null : (found.Attachment, found.Data);
     }
 
-    private static string SafeOriginalName(string? name)
-    {
-        var fileName = Path.GetFileName(name ?? "");
-        fileName = new string([.. fileName.Where(c => !char.IsControl(c))]).Trim();
-        if (fileName.Length == 0) fileName = "file";
-        return fileName.Length <= 255 ? fileName : fileName[^255..];
-    }
 }

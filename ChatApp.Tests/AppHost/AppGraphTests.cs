@@ -33,6 +33,12 @@ public class AppGraphTests(AppHostFixture fixture)
         }
         var migrations = await fixture.Host.StateAsync(AppResources.Migrations);
         Assert.True(migrations.State?.Text == KnownResourceStates.Finished && migrations.ExitCode == 0, report);
+
+        // The console tells a terminal user where to go: one row per resource with its address.
+        var summary = await fixture.Host.Console.WaitForAsync("All resources are up", TimeSpan.FromMinutes(1));
+        Assert.Matches($@"frontend\s+{System.Text.RegularExpressions.Regex.Escape(App.GetEndpoint(AppResources.Frontend).ToString().TrimEnd('/'))}", summary);
+        Assert.Contains("api (2 replicas)", summary);
+        Assert.DoesNotContain(fixture.Host.Console.Lines, l => l.Contains('✗'));
     }
 
     [Fact]

@@ -27,5 +27,10 @@ public class AppHostFailureTests
         Assert.Contains("no PostgreSQL server binaries (initdb, postgres) in '/nonexistent/postgresql/bin'", logs);
         Assert.Contains("apt-get install postgresql", logs);
         Assert.NotEqual(KnownResourceStates.Running, (await host.StateAsync(AppResources.ChatDb)).State?.Text);
+
+        // The console names the resource and quotes the server, and never claims the app is up.
+        var failure = await host.Console.WaitForAsync("✗ postgres", TimeSpan.FromMinutes(1));
+        Assert.Contains("no PostgreSQL server binaries (initdb, postgres) in '/nonexistent/postgresql/bin'", failure);
+        Assert.DoesNotContain(host.Console.Lines, l => l.Contains("All resources are up", StringComparison.Ordinal));
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -34,12 +36,16 @@ public sealed class TestAppHost : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
-    private TestAppHost(DistributedApplication app, string dataDirectory, IReadOnlyDictionary<string, string> settings)
+    private TestAppHost(DistributedApplication app, string dataDirectory, IReadOnlyDictionary<string, string> settings, ConsoleCapture console)
     {
         App = app;
         DataDirectory = dataDirectory;
         Settings = settings;
+        Console = console;
     }
+
+    /// <summary>What the AppHost itself wrote for a terminal user (its summary of URLs, or of a failure).</summary>
+    public ConsoleCapture Console { get; }
 
     public DistributedApplication App { get; }
 
@@ -78,8 +84,10 @@ public sealed class TestAppHost : IAsyncDisposable
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ChatApp_AppHost>(args,
             (options, _) => options.DisableDashboard = !dashboard, timeout.Token);
+        var console = new ConsoleCapture();
+        builder.Services.AddLogging(logging => logging.AddProvider(console));
         var app = await builder.BuildAsync(timeout.Token);
-        var host = new TestAppHost(app, dataDirectory, settings);
+        var host = new TestAppHost(app, dataDirectory, settings, console);
         try
         {
             await app.StartAsync(timeout.Token);
@@ -159,4 +167,57 @@ public sealed class TestAppHost : IAsyncDisposable
     }
 
     private static string Secret() => RandomNumberGenerator.GetHexString(24, lowercase: true);
+}
+
+/// <summary>Captures the log lines of the AppHost's own category ("ChatApp.AppHost"), the ones its console shows.</summary>
+public sealed class ConsoleCapture : ILoggerProvider
+{
+    private readonly List<string> _lines = [];
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    /// <summary>Waits until a line contains <paramref name="text"/> and returns it.</summary>
+    public async Task<string> WaitForAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"The AppHost never wrote \"{text}\". It wrote:\n{string.Join("\n", Lines)}");
+    }
+
+    public ILogger CreateLogger(string categoryName) => categoryName == "ChatApp.AppHost" ? new Logger(this) : NullLogger.Instance;
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(ConsoleCapture capture) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (capture._lines)
+            {
+                capture._lines.Add(formatter(state, exception));
+            }
+        }
+    }
 }

@@ -117,7 +117,7 @@ public class ChatHubMessagingTests(ApiFixture api) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SendMessage_OverRest_ReachesHubClientsOnce()
+    public async Task SendMessage_OverRest_ReachesHubClients_AndAResendDeliversItAgain()
     {
         var session = await api.StartWidgetAsync();
         var conversationId = session.Conversation.Id;
@@ -135,6 +135,7 @@ public class ChatHubMessagingTests(ApiFixture api) : IAsyncLifetime
         var received = await visitor.Messages.NextAsync();
         Assert.Equal(stored.Id, received.Id);
         Assert.Equal("Sent from the REST API", received.Body);
+        Assert.Equal(stored.Id, (await visitor.Messages.NextAsync()).Id);
         await visitor.FenceAsync(conversationId);
     }
 

@@ -49,6 +49,9 @@ public sealed class HubTestClient : IAsyncDisposable
     private void Log(string state, Exception? cause) =>
         Timeline.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {state}{(cause is null ? "" : $" ({cause.GetType().Name}: {cause.Message})")}");
 
+    /// <summary>A client over a connection that is not started yet.</summary>
+    public static HubTestClient Wrap(HubConnection connection) => new(connection);
+
     /// <summary>Connects the way the fixture does (WebSockets, no negotiation) and waits until the server has joined it.</summary>
     public static async Task<HubTestClient> ConnectAsync(ApiFixture api, string token, ChatApiFactory? factory = null)
     {

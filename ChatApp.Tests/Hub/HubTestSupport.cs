@@ -18,6 +18,16 @@ public static class HubAssert
     }
 }
 
+public static class RateAssert
+{
+    /// <summary>
+    /// Asserts that a per-second token bucket let through between its capacity and what it can have refilled while the
+    /// burst lasted: on a busy machine a burst takes longer, and the bucket fairly lets more through.
+    /// </summary>
+    public static void AllowedWithin(int accepted, int perSecond, TimeSpan burstTook) =>
+        Assert.InRange(accepted, perSecond, perSecond * (1 + (int)Math.Ceiling(burstTook.TotalSeconds)));
+}
+
 public static class HubTestData
 {
     public static async Task<List<Message>> StoredMessagesAsync(this ApiFixture api, Guid conversationId)
@@ -37,12 +47,28 @@ public static class HubTestData
 }
 
 /// <summary>
-/// A loopback TCP proxy in front of one API instance, or several taken in turns (skipping one that refuses), that
-/// can cut every connection through it at once, the way a flaky network or a load balancer would, while the API
-/// itself keeps running.
+/// A loopback TCP proxy in front of one API instance (or the database), or several taken in turns (skipping one that
+/// refuses), that can cut every connection through it at once, the way a flaky network or a load balancer would, while
+/// the servers behind it keep running; and that can black-hole new connections (accepted, never answered), as an
+/// unreachable host does.
 /// </summary>
 public sealed class DroppingProxy : IAsyncDisposable
 {
+    private volatile bool _blackHole;
+    private int _mostOpen;
+
+    /// <summary>The most connections that were open through the proxy at once.</summary>
+    public int MostOpen => Volatile.Read(ref _mostOpen);
+
+    /// <summary>Drops every open connection and leaves new ones hanging unanswered until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        _blackHole = true;
+        DropAll();
+    }
+
+    public void Restore() => _blackHole = false;
+
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int[] _targetPorts;
     private readonly CancellationTokenSource _stop = new();
@@ -100,6 +126,11 @@ public sealed class DroppingProxy : IAsyncDisposable
             {
                 return;
             }
+            if (_blackHole)
+            {
+                _ = HoldUnansweredAsync(inbound);
+                continue;
+            }
             var outbound = await ConnectToNextTargetAsync();
             if (outbound is null)
             {
@@ -109,8 +140,28 @@ public sealed class DroppingProxy : IAsyncDisposable
             lock (_open)
             {
                 _open.Add((inbound, outbound));
+                _mostOpen = Math.Max(_mostOpen, _open.Count);
             }
             _ = PipeAsync(inbound, outbound);
+        }
+    }
+
+    private async Task HoldUnansweredAsync(TcpClient inbound)
+    {
+        using (inbound)
+        {
+            try
+            {
+                var buffer = new byte[4096];
+                var stream = inbound.GetStream();
+                while (_blackHole && await stream.ReadAsync(buffer, _stop.Token) > 0)
+                {
+                }
+            }
+            catch (Exception)
+            {
+                // Closed by the client or the proxy stopping.
+            }
         }
     }
 

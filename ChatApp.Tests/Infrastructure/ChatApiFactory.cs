@@ -43,7 +43,8 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Error");
         // Tests come from one IP: limits are high unless a test sets them.
         builder.UseSetting("RateLimits:LoginPerIpPerMinute", "10000");
-        builder.UseSetting("RateLimits:LoginPerAccountPer15Minutes", "10000");
+        builder.UseSetting("RateLimits:LoginFailuresPerAccountAndIpPer15Minutes", "10000");
+        builder.UseSetting("RateLimits:LoginFailuresPerAccountBurst", "10000");
         builder.UseSetting("RateLimits:WidgetStartsPerIpPerMinute", "10000");
         builder.UseSetting("RateLimits:UploadsPerIpPerMinute", "10000");
         foreach (var (key, value) in _settings)

@@ -1,5 +1,9 @@
 import { computed, markRaw, reactive } from 'vue'
 import { lastMessageId, mergeMessages, newClientMessageId } from './messages.js'
+import { retryAfterSeconds, serverMessage } from './serverErrors.js'
+
+/** How many times a send the server asked to retry later is retried by itself before it shows as failed. */
+export const MAX_AUTOMATIC_RETRIES = 12
 
 /**
  * One conversation's messages as a client sees them: the stored messages (merged by id) plus an outbox
@@ -13,11 +17,18 @@ import { lastMessageId, mergeMessages, newClientMessageId } from './messages.js'
  *   upload?: (file: File) => Promise<{ id: string }>,
  *   timeoutMs?: number,
  *   newId?: () => string,
+ *   sleep?: (ms: number) => Promise<void>,
+ *   onRetryLater?: (error: unknown, seconds: number) => void,
+ *   onDelivered?: () => void,
  * }} options
+ *
+ * A refusal that says when to try again ("… Try again in 5 seconds.": the server's database is down, or the sender
+ * is over its rate) is retried by itself after that wait, still showing as sending; `onRetryLater` hears of it.
  */
 export function createThread(options) {
   const timeoutMs = options.timeoutMs ?? 15000
   const newId = options.newId ?? newClientMessageId
+  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
 
   const state = reactive({
     /** @type {any[]} stored messages, ascending by id */
@@ -65,14 +76,25 @@ export function createThread(options) {
       )
       if (message && message.id != null) merge([message])
       else if (!stored(entry.clientMessageId)) throw new Error('The server did not confirm the message.')
+      entry.retries = 0
+      options.onDelivered?.()
     } catch (error) {
       // A stored copy may have arrived through the hub meanwhile; then the send did succeed.
       if (stored(entry.clientMessageId)) return
       const live = state.outbox.find((e) => e.clientMessageId === entry.clientMessageId)
-      if (live) {
-        live.state = 'failed'
-        live.error = error?.message || 'Not sent'
+      if (!live) return
+      const wait = retryAfterSeconds(error)
+      if (wait != null && (live.retries ?? 0) < MAX_AUTOMATIC_RETRIES) {
+        live.retries = (live.retries ?? 0) + 1
+        live.error = serverMessage(error)
+        options.onRetryLater?.(error, wait)
+        await sleep(wait * 1000)
+        if (state.outbox.includes(live) && !stored(live.clientMessageId)) await deliver(live)
+        return
       }
+      live.state = 'failed'
+      live.error = serverMessage(error) || 'Not sent'
+      live.retries = 0
     }
   }
 
@@ -107,6 +129,7 @@ export function createThread(options) {
   function retry(clientMessageId) {
     const entry = state.outbox.find((e) => e.clientMessageId === clientMessageId)
     if (!entry || entry.state === 'sending') return Promise.resolve()
+    entry.retries = 0
     return deliver(entry)
   }
 

@@ -106,4 +106,28 @@ describe('createThread', () => {
     expect(thread.state.messages.map((m) => m.id)).toEqual([1, 2])
     expect(thread.state.outbox).toHaveLength(0)
   })
+
+  it('retries by itself, with the SAME clientMessageId, after the wait the server asks for', async () => {
+    const waits = []
+    const send = vi.fn()
+      .mockRejectedValueOnce(new Error("An unexpected error occurred invoking 'SendMessage' on the server. HubException: You are sending too fast (more than 20 messages a second). Try again in 1 second."))
+      .mockImplementationOnce(async (m) => stored(m.clientMessageId, 12))
+    const onRetryLater = vi.fn()
+    const thread = createThread({ send, newId: ids, sleep: async (ms) => { waits.push(ms) }, onRetryLater })
+    const cid = thread.send({ body: 'fast' })
+    await thread.settled()
+    expect(waits).toEqual([1000])
+    expect(onRetryLater).toHaveBeenCalledWith(expect.any(Error), 1)
+    expect(send.mock.calls.map((c) => c[0].clientMessageId)).toEqual([cid, cid])
+    expect(thread.state.messages.map((m) => m.id)).toEqual([12])
+  })
+
+  it("shows a refusal that cannot be retried as failed, in the server's words", async () => {
+    const send = vi.fn().mockRejectedValue(new Error("An unexpected error occurred invoking 'SendMessage' on the server. HubException: The message contains a NUL character (U+0000), which cannot be sent. Remove it and try again."))
+    const thread = createThread({ send, newId: ids, sleep: async () => {} })
+    thread.send({ body: 'bad' })
+    await thread.settled()
+    expect(thread.state.outbox[0]).toMatchObject({ state: 'failed', error: 'The message contains a NUL character (U+0000), which cannot be sent. Remove it and try again.' })
+    expect(send).toHaveBeenCalledTimes(1)
+  })
 })

@@ -1,6 +1,7 @@
 import { reactive } from 'vue'
 import { ApiError, fetchAllMessages, fetchMissed } from '../shared/api.js'
 import { advanceSeen, throttle } from '../shared/readReceipts.js'
+import { isServerUnavailable } from '../shared/serverErrors.js'
 import { createThread } from '../shared/thread.js'
 import { createTypingSender, createTypingWatcher } from '../shared/typing.js'
 
@@ -56,6 +57,8 @@ export function createWidgetStore(deps) {
     loadError: '',
     /** 'disconnected' | 'connecting' | 'connected' | 'reconnecting' */
     connection: 'disconnected',
+    /** The server refused a send because it cannot reach its database; cleared by the next delivered message. */
+    serverUnavailable: false,
     typists: [],
     unread: 0,
     away: false,
@@ -73,6 +76,15 @@ export function createWidgetStore(deps) {
         : deps.api.widget.send(id, m)
     },
     upload: (file) => deps.api.uploads.upload(file),
+    // The server answers but cannot store messages (its database is down): show it as reconnecting while the
+    // thread retries by itself, until a message gets through.
+    onRetryLater: (error) => {
+      if (isServerUnavailable(error)) state.serverUnavailable = true
+    },
+    onDelivered: () => {
+      state.serverUnavailable = false
+    },
+    sleep: deps.sleep,
   })
 
   const watcher = createTypingWatcher((typists) => {

@@ -43,7 +43,7 @@ function msg(id, extra = {}) {
   return { id, conversationId: CID, clientMessageId: `c${id}`, senderKind: 'Operator', senderName: 'Sam', body: `m${id}`, createdAt: '2025-01-01T00:00:00Z', ...extra }
 }
 
-function setup({ storage = memoryStorage(), api = {} } = {}) {
+function setup({ storage = memoryStorage(), api = {}, sleep } = {}) {
   const chat = fakeChat()
   const fullApi = {
     widget: {
@@ -63,6 +63,7 @@ function setup({ storage = memoryStorage(), api = {} } = {}) {
     storage,
     pageUrl: 'https://shop.test/checkout',
     onReply,
+    sleep,
   })
   return { store, chat, api: fullApi, storage, onReply }
 }
@@ -276,6 +277,32 @@ describe('visitorStorage', () => {
     storage.removeItem(VISITOR_TOKEN_KEY)
     expect(storage.getItem(VISITOR_TOKEN_KEY)).toBeNull()
   })
+
+  it('shows reconnecting while the server cannot reach its database, retries by itself, and clears once the message is stored', async () => {
+    const waits = []
+    let wake
+    const sleep = (ms) => { waits.push(ms); return new Promise((r) => { wake = r }) }
+    const { store, chat } = setup({ storage: memoryStorage({ [VISITOR_TOKEN_KEY]: 'vt' }), sleep })
+    await store.init()
+    const unavailable = new Error("An unexpected error occurred invoking 'SendMessage' on the server. HubException: The chat cannot reach its database right now; nothing was lost. Try again in 5 seconds.")
+    chat.invoke.mockImplementation(async (method, id, clientMessageId) => {
+      if (method !== 'SendMessage') return undefined
+      if (waits.length === 0) throw unavailable
+      return msg(50, { clientMessageId, senderKind: 'Visitor' })
+    })
+
+    const cid = store.send({ body: 'hello?' })
+    await vi.waitFor(() => expect(waits).toEqual([5000]))
+    expect(store.state.serverUnavailable).toBe(true)
+    expect(store.thread.state.outbox[0]).toMatchObject({ clientMessageId: cid, state: 'sending' })
+
+    wake()
+    await store.thread.settled()
+    expect(store.thread.state.outbox).toHaveLength(0)
+    expect(store.thread.state.messages.map((m) => m.clientMessageId)).toEqual([cid])
+    expect(store.state.serverUnavailable).toBe(false)
+  })
+
   it('sends the message of an offline visit with the start, and shows the conversation', async () => {
     const { store, api } = setup({
       api: { widget: { start: vi.fn(async () => ({ visitorToken: 'vt-new', visitorId: 'v1', conversation: conversation({ isOfflineMessage: true }) })) } },
