@@ -56,7 +56,7 @@ public class PresenceAndAssignmentTests(ApiFixture api) : IAsyncLifetime
         Assert.Equal(PresenceStatus.Online, (await PresenceAsync())[otto.Id]);
 
         using var asOtto = api.Client(otto.Token);
-        var away = await (await asOtto.PutAsJsonAsync("/api/presence/me", new SetPresenceRequest(PresenceStatus.Away))).ReadAsync<PresenceDto>();
+        var away = await (await asOtto.PutAsJsonAsync("/api/presence/me", new SetPresenceRequest(PresenceStatus.Away), TestJson.Options)).ReadAsync<PresenceDto>();
         Assert.Equal(PresenceStatus.Away, away.Status);
         Assert.Equal(PresenceStatus.Away, (await watcher.Presence.NextAsync(p => p.UserId == otto.Id)).Status);
 
@@ -83,9 +83,9 @@ public class PresenceAndAssignmentTests(ApiFixture api) : IAsyncLifetime
         await using var hub = await HubTestClient.ConnectAsync(api, otto.Token);
         Assert.True(await IsAnyOperatorOnlineAsync());
         using var asOtto = api.Client(otto.Token);
-        await (await asOtto.PutAsJsonAsync("/api/presence/me", new SetPresenceRequest(PresenceStatus.Away))).ReadAsync<PresenceDto>();
+        await (await asOtto.PutAsJsonAsync("/api/presence/me", new SetPresenceRequest(PresenceStatus.Away), TestJson.Options)).ReadAsync<PresenceDto>();
         Assert.False(await IsAnyOperatorOnlineAsync());
-        await (await asOtto.PutAsJsonAsync("/api/presence/me", new SetPresenceRequest(PresenceStatus.Online))).ReadAsync<PresenceDto>();
+        await (await asOtto.PutAsJsonAsync("/api/presence/me", new SetPresenceRequest(PresenceStatus.Online), TestJson.Options)).ReadAsync<PresenceDto>();
         Assert.True(await IsAnyOperatorOnlineAsync());
         await hub.Connection.StopAsync();
         await WaitUntilAsync(async () => !await IsAnyOperatorOnlineAsync());
@@ -153,7 +153,7 @@ public class PresenceAndAssignmentTests(ApiFixture api) : IAsyncLifetime
         await using var benHub = await HubTestClient.ConnectAsync(api, second.Token);
         await using var catHub = await HubTestClient.ConnectAsync(api, away.Token);
         using var asCat = api.Client(away.Token);
-        await (await asCat.PutAsJsonAsync("/api/presence/me", new SetPresenceRequest(PresenceStatus.Away))).ReadAsync<PresenceDto>();
+        await (await asCat.PutAsJsonAsync("/api/presence/me", new SetPresenceRequest(PresenceStatus.Away), TestJson.Options)).ReadAsync<PresenceDto>();
         await SetAutoAssignAsync(true, 1);
 
         var c1 = await api.StartWidgetAsync("One");
