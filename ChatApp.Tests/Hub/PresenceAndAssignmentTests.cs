@@ -64,10 +64,14 @@ public class PresenceAndAssignmentTests(ApiFixture api) : IAsyncLifetime
         await using var second = await HubTestClient.ConnectAsync(api, otto.Token);
         await first.Connection.StopAsync();
         await second.WhenJoinedAsync();
+        // The client's StopAsync returns before the server has run OnDisconnectedAsync: wait until the first tab's row
+        // is gone, so both tabs' disconnects cannot run together (each would then announce "offline").
+        await WaitUntilAsync(async () => await ConnectionsOfAsync(otto.Id) == 1);
         Assert.Equal(PresenceStatus.Away, (await PresenceAsync())[otto.Id]);
         await second.Connection.StopAsync();
         Assert.Equal(PresenceStatus.Offline, (await watcher.Presence.NextAsync(p => p.UserId == otto.Id)).Status);
         Assert.Equal(PresenceStatus.Offline, (await PresenceAsync())[otto.Id]);
+        await WaitUntilAsync(async () => await ConnectionsOfAsync(otto.Id) == 0);
 
         // The choice is kept for the next time they connect.
         await using var again = await HubTestClient.ConnectAsync(api, otto.Token);
@@ -210,6 +214,12 @@ public class PresenceAndAssignmentTests(ApiFixture api) : IAsyncLifetime
         await SetAutoAssignAsync(true, 3);
         await using var db = api.CreateDbContext();
         Assert.Equal(otto.Id, (await db.Conversations.SingleAsync()).AssignedUserId);
+    }
+
+    private async Task<int> ConnectionsOfAsync(Guid userId)
+    {
+        await using var db = api.CreateDbContext();
+        return await db.StaffConnections.CountAsync(c => c.UserId == userId);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
