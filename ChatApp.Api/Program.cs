@@ -33,6 +33,9 @@ app.MapUploadsApi();
 app.MapReportsApi();
 app.MapWebhooksApi();
 app.MapAuditApi();
+app.MapCannedResponsesApi();
+app.MapPresenceApi();
+app.MapAssignmentApi();
 app.MapHub<ChatHub>("/hubs/chat", options => options.AllowStatefulReconnects = true);
 
 app.Run();

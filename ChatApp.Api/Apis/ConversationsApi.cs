@@ -13,7 +13,10 @@ public static class ConversationsApi
         var group = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization(Policies.Staff);
         group.MapGet("/", List)
             .WithName("ListConversations")
-            .WithSummary("Conversations by status and assignee, most recent activity first.");
+            .WithSummary("Conversations by status and assignee, most recent activity first; with q, those whose messages, visitor name or e-mail match (full-text), each with the matching excerpt.");
+        group.MapGet("/counts", Counts)
+            .WithName("CountUnreadConversations")
+            .WithSummary("For each inbox tab, how many conversations have visitor messages no staff member has read.");
         group.MapGet("/{id:guid}", Get).WithName("GetConversation").WithSummary("One conversation with its visitor's context.");
         group.MapGet("/{id:guid}/messages", Messages)
             .WithName("GetConversationMessages")
@@ -21,10 +24,19 @@ public static class ConversationsApi
         group.MapPost("/{id:guid}/messages", Send)
             .WithName("SendConversationMessage")
             .WithSummary("Replies as the signed-in operator; a resent client message id returns the stored message.");
+        group.MapPost("/{id:guid}/notes", SendNote)
+            .WithName("SendConversationNote")
+            .WithSummary("Adds a private note, seen by staff only; a resent client message id returns the stored note.");
         group.MapPost("/{id:guid}/assign", Assign)
             .WithName("AssignConversation")
-            .WithSummary("Assigns to the caller, or (admins) to any active user.");
+            .WithSummary("Assigns to the caller; admins to anyone; the assignee may transfer it to a colleague, with a private note.");
+        group.MapPost("/{id:guid}/unassign", Unassign)
+            .WithName("UnassignConversation")
+            .WithSummary("Puts the conversation back in the queue (its assignee or an admin).");
         group.MapPost("/{id:guid}/close", Close).WithName("CloseConversation").WithSummary("Closes the conversation.");
+        group.MapPost("/{id:guid}/reopen", Reopen)
+            .WithName("ReopenConversation")
+            .WithSummary("Opens a closed conversation again: to its operator when still active, otherwise to the queue.");
         group.MapGet("/{id:guid}/transcript", Transcript)
             .WithName("GetConversationTranscript")
             .WithSummary("The conversation as a plain-text file, times in the time zone given by ?tz= (UTC by default).");
@@ -33,9 +45,12 @@ public static class ConversationsApi
 
     private static async Task<Ok<PageDto<ConversationSummaryDto>>> List(
         HttpContext context, ConversationService conversations, CancellationToken ct,
-        string? status = null, string? assignee = null, int page = 1, int pageSize = 20) =>
+        string? status = null, string? assignee = null, string? q = null, int page = 1, int pageSize = 20) =>
         TypedResults.Ok(await conversations.ListAsync(Caller.From(context.User), EnumByName<ConversationStatus>(status, "status"),
-            assignee, page, pageSize, ct));
+            assignee, q, page, pageSize, ct));
+
+    private static async Task<Ok<InboxCountsDto>> Counts(HttpContext context, ConversationService conversations, CancellationToken ct) =>
+        TypedResults.Ok(await conversations.CountUnreadAsync(Caller.From(context.User), ct));
 
     /// <summary>An enum filter by its name only: <c>?status=7</c> (a number) is refused, not taken as a value.</summary>
     internal static T? EnumByName<T>(string? value, string field) where T : struct, Enum
@@ -70,9 +85,22 @@ public static class ConversationsApi
             : TypedResults.Ok(message);
     }
 
+    /// <summary>201 for a new note, 200 with the stored one for a resend.</summary>
+    private static async Task<Results<Created<MessageDto>, Ok<MessageDto>>> SendNote(
+        Guid id, SendNoteRequest request, HttpContext context, ConversationService conversations, CancellationToken ct)
+    {
+        var (note, created) = await conversations.SendNoteAsync(Caller.From(context.User), id, request, ct);
+        return created
+            ? TypedResults.Created($"/api/conversations/{id}/messages/{note.Id}", note)
+            : TypedResults.Ok(note);
+    }
+
     private static async Task<Ok<ConversationDto>> Assign(
         Guid id, AssignRequest? request, HttpContext context, ConversationService conversations, CancellationToken ct) =>
-        TypedResults.Ok(await conversations.AssignAsync(Caller.From(context.User), id, request?.UserId, ct));
+        TypedResults.Ok(await conversations.AssignAsync(Caller.From(context.User), id, request?.UserId, request?.Note, ct));
+
+    private static async Task<Ok<ConversationDto>> Unassign(Guid id, HttpContext context, ConversationService conversations, CancellationToken ct) =>
+        TypedResults.Ok(await conversations.UnassignAsync(Caller.From(context.User), id, ct));
 
     private static async Task<FileContentHttpResult> Transcript(
         Guid id, HttpContext context, TranscriptService transcripts, CancellationToken ct, string? tz = null) =>
@@ -80,4 +108,7 @@ public static class ConversationsApi
 
     private static async Task<Ok<ConversationDto>> Close(Guid id, HttpContext context, ConversationService conversations, CancellationToken ct) =>
         TypedResults.Ok(await conversations.CloseAsync(Caller.From(context.User), id, ct));
+
+    private static async Task<Ok<ConversationDto>> Reopen(Guid id, HttpContext context, ConversationService conversations, CancellationToken ct) =>
+        TypedResults.Ok(await conversations.ReopenAsync(Caller.From(context.User), id, ct));
 }

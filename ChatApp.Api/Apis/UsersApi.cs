@@ -16,6 +16,12 @@ public static class UsersApi
         group.MapPost("/{id:guid}/deactivate", Deactivate)
             .WithName("DeactivateUser")
             .WithSummary("Stops a user from signing in; its existing tokens stop working at once.");
+        group.MapPost("/{id:guid}/reactivate", Reactivate)
+            .WithName("ReactivateUser")
+            .WithSummary("Lets a deactivated user sign in again.");
+        group.MapPut("/{id:guid}/password", ResetPassword)
+            .WithName("ResetUserPassword")
+            .WithSummary("Sets a new password for a user; every session of that user ends.");
         return app;
     }
 
@@ -31,6 +37,13 @@ public static class UsersApi
     private static async Task<Ok<UserDto>> ChangeRole(
         Guid id, ChangeRoleRequest request, HttpContext context, UserService users, CancellationToken ct) =>
         TypedResults.Ok(await users.ChangeRoleAsync(Caller.From(context.User), id, request.Role, ct));
+
+    private static async Task<Ok<UserDto>> Reactivate(Guid id, HttpContext context, UserService users, CancellationToken ct) =>
+        TypedResults.Ok(await users.ReactivateAsync(Caller.From(context.User), id, ct));
+
+    private static async Task<Ok<UserDto>> ResetPassword(
+        Guid id, ResetPasswordRequest request, HttpContext context, UserService users, CancellationToken ct) =>
+        TypedResults.Ok(await users.ResetPasswordAsync(Caller.From(context.User), id, request, ct));
 
     private static async Task<Ok<UserDto>> Deactivate(Guid id, HttpContext context, UserService users, CancellationToken ct) =>
         TypedResults.Ok(await users.DeactivateAsync(Caller.From(context.User), id, ct));

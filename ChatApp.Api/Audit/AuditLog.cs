@@ -14,6 +14,12 @@ public static class AuditActions
     public const string UserCreated = "user.created";
     public const string UserRoleChanged = "user.role_changed";
     public const string UserDeactivated = "user.deactivated";
+    public const string UserReactivated = "user.reactivated";
+    public const string UserPasswordReset = "user.password_reset";
+    public const string CannedResponseCreated = "canned_response.created";
+    public const string CannedResponseUpdated = "canned_response.updated";
+    public const string CannedResponseDeleted = "canned_response.deleted";
+    public const string AssignmentSettingsUpdated = "assignment_settings.updated";
     public const string WidgetSettingsUpdated = "widget_settings.updated";
     public const string IdentitySecretRotated = "widget_settings.identity_secret_rotated";
     public const string WebhookCreated = "webhook.created";

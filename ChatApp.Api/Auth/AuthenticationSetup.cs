@@ -42,7 +42,8 @@ public static class AuthenticationSetup
                         return Task.CompletedTask;
                     },
                     // A deactivated user's token stops working at once, not when it expires; so does one whose
-                    // role changed, which would otherwise keep its old rights until it expires.
+                    // role changed, which would otherwise keep its old rights until it expires, and every token issued
+                    // before a password change (the security stamp changed with it).
                     OnTokenValidated = async context =>
                     {
                         var principal = context.Principal!;
@@ -54,7 +55,7 @@ public static class AuthenticationSetup
                         var db = context.HttpContext.RequestServices.GetRequiredService<ChatDbContext>();
                         var user = Guid.TryParse(id, out var userId)
                             ? await db.Users.AsNoTracking().Where(u => u.Id == userId)
-                                .Select(u => new { u.IsActive, u.Role }).FirstOrDefaultAsync(context.HttpContext.RequestAborted)
+                                .Select(u => new { u.IsActive, u.Role, u.SecurityStamp }).FirstOrDefaultAsync(context.HttpContext.RequestAborted)
                             : null;
                         if (user is null || !user.IsActive)
                         {
@@ -64,6 +65,10 @@ public static class AuthenticationSetup
                         {
                             context.Fail(new SecurityTokenException("Your role has changed; sign in again."));
                         }
+                        else if (principal.FindFirst(ClaimNames.SecurityStamp)?.Value != user.SecurityStamp.ToString("N"))
+                        {
+                            context.Fail(new SecurityTokenException("Your password was changed; sign in again with the new one."));
+                        }
                     },
                     OnChallenge = async context =>
                     {
@@ -72,7 +77,7 @@ public static class AuthenticationSetup
                         {
                             null => "Sign in to do this: send a bearer token.",
                             SecurityTokenExpiredException => "Your session has expired; sign in again.",
-                            SecurityTokenException { Message: var message } when message.Contains("deactivated") || message.Contains("role") => message,
+                            SecurityTokenException { Message: var message } when message.Contains("deactivated") || message.Contains("role") || message.Contains("password") => message,
                             _ => "The access token is not valid; sign in again.",
                         };
                         await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Not signed in.", detail);

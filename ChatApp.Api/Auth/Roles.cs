@@ -24,4 +24,7 @@ public static class ClaimNames
     public const string Name = "name";
     public const string Email = "email";
     public const string Role = "role";
+
+    /// <summary>The user's security stamp when the token was issued; a password change gives the user a new one.</summary>
+    public const string SecurityStamp = "stamp";
 }

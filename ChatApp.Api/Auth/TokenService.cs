@@ -18,6 +18,7 @@ public class TokenService(IOptions<JwtOptions> options, SigningKeyProvider keys,
                 new Claim(ClaimNames.Name, user.DisplayName),
                 new Claim(ClaimNames.Email, user.Email),
                 new Claim(ClaimNames.Role, user.Role.ToString()),
+                new Claim(ClaimNames.SecurityStamp, user.SecurityStamp.ToString("N")),
             ],
             _options.StaffTokenLifetime);
 

@@ -10,6 +10,9 @@ public class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbContext(
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
+    public DbSet<StaffConnection> StaffConnections => Set<StaffConnection>();
+    public DbSet<AssignmentSettings> AssignmentSettings => Set<AssignmentSettings>();
     public DbSet<AttachmentContent> AttachmentContents => Set<AttachmentContent>();
     public DbSet<WidgetSettings> WidgetSettings => Set<WidgetSettings>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

@@ -49,11 +49,17 @@ public static class ApplicationServiceExtensions
         services.AddScoped<WidgetService>();
         services.AddScoped<UserService>();
         services.AddScoped<UploadService>();
+        services.AddScoped<CannedResponseService>();
+        services.AddScoped<AssignmentService>();
+        services.AddScoped<PresenceService>();
+        services.AddSingleton<ApiInstance>();
+        services.AddHostedService<PresenceHeartbeat>();
+        services.Configure<PresenceOptions>(configuration.GetSection(PresenceOptions.Section));
         services.AddScoped<RatingService>();
         services.AddScoped<TranscriptService>();
         services.AddScoped<WidgetSettingsService>();
         services.AddScoped<AvailabilityService>();
-        services.AddSingleton<IOperatorAvailability, ConnectedOperatorAvailability>();
+        services.AddScoped<IOperatorAvailability, PresenceOperatorAvailability>();
         services.AddMemoryCache();
         services.AddSingleton<IChatNotifier, HubChatNotifier>();
         services.AddSingleton<PreviewBroadcaster>();

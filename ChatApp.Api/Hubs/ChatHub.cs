@@ -14,7 +14,8 @@ namespace ChatApp.Api.Hubs;
 /// </summary>
 [Authorize(Policy = Policies.Participant)]
 public class ChatHub(
-    ConversationService conversations, ChatDbContext db, StaffConnections staff, LocalConnections local, IChatLimits limits) : Hub<IChatClient>
+    ConversationService conversations, PresenceService presence, ChatDbContext db, StaffConnections staff,
+    LocalConnections local, IChatLimits limits, ILogger<ChatHub> logger) : Hub<IChatClient>
 {
     private const string ConnectionSlotKey = "connection-slot";
     private const string JoinedKey = "joined-conversations";
@@ -53,15 +54,36 @@ public class ChatHub(
         }
         else
         {
+            // Two registries, two jobs: StaffConnections holds this instance's live connections so IStaffSessions can
+            // abort them; staff_connections (PresenceService) is the shared record of who is online, on every instance.
             staff.Add(caller.Id, Context);
-            await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Operators);
+            try
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Operators);
+                await presence.ConnectedAsync(caller, Context.ConnectionId, Context.ConnectionAborted);
+            }
+            catch
+            {
+                // SignalR does not call OnDisconnectedAsync for a connection refused here: undo both registrations, or
+                // this instance's heartbeat would keep a dead connection's row (and the user online) alive.
+                staff.Remove(caller.Id, Context);
+                try
+                {
+                    await presence.DisconnectedAsync(caller, Context.ConnectionId, CancellationToken.None);
+                }
+                catch (Exception cleanup)
+                {
+                    logger.LogWarning(cleanup, "Could not remove the presence row of refused connection {ConnectionId}", Context.ConnectionId);
+                }
+                throw;
+            }
         }
         local.Add(Context.ConnectionId);
         ChatTelemetry.HubConnections.Add(1);
         await base.OnConnectedAsync();
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
         var caller = Caller;
         if (caller.IsStaff)
@@ -74,7 +96,12 @@ public class ChatHub(
         {
             (slot as IDisposable)?.Dispose();
         }
-        return base.OnDisconnectedAsync(exception);
+        await base.OnDisconnectedAsync(exception);
+        if (caller.IsStaff)
+        {
+            // Not cancelled with the connection: the last one going must still turn the user offline.
+            await presence.DisconnectedAsync(caller, Context.ConnectionId, CancellationToken.None);
+        }
     }
 
     public async Task<MessageDto> SendMessage(Guid conversationId, string clientMessageId, string body, Guid? attachmentId)
@@ -92,10 +119,24 @@ public class ChatHub(
         return message;
     }
 
+    /// <summary>A private note: stored, then sent to the staff following the conversation (never its visitor).</summary>
+    public async Task<MessageDto> SendNote(Guid conversationId, string clientMessageId, string body)
+    {
+        var (note, _) = await conversations.SendNoteAsync(
+            Caller, conversationId, new SendNoteRequest(clientMessageId, body), Context.ConnectionAborted);
+        return note;
+    }
+
     public async Task<ConversationDto> JoinConversation(Guid conversationId)
     {
-        var conversation = await conversations.GetAsync(Caller, conversationId, Context.ConnectionAborted);
+        var caller = Caller;
+        var conversation = await conversations.GetAsync(caller, conversationId, Context.ConnectionAborted);
         await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversationId));
+        if (caller.IsStaff)
+        {
+            // Private notes and activity records go to this group only: a visitor is never in it.
+            await Groups.AddToGroupAsync(Context.ConnectionId, ChatGroups.ConversationStaff(conversationId));
+        }
         return conversation;
     }
 
@@ -103,6 +144,7 @@ public class ChatHub(
     {
         RequireStaff();
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, ChatGroups.Conversation(conversationId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ChatGroups.ConversationStaff(conversationId));
     }
 
     public Task<IReadOnlyList<MessageDto>> GetMessagesAfter(Guid conversationId, long afterMessageId) =>

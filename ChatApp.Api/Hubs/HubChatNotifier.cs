@@ -19,6 +19,12 @@ public class HubChatNotifier(IHubContext<ChatHub, IChatClient> hub, PreviewBroad
             hub.Clients.Group(ChatGroups.Operators).ConversationUpdated(summary),
             hub.Clients.Group(ChatGroups.Visitor(summary.VisitorId)).ConversationUpdated(summary));
 
+    public Task StaffMessageCreatedAsync(MessageDto message) =>
+        hub.Clients.Group(ChatGroups.ConversationStaff(message.ConversationId)).MessageReceived(message);
+
+    public Task PresenceChangedAsync(PresenceDto presence) =>
+        hub.Clients.Group(ChatGroups.Operators).PresenceChanged(presence);
+
     public Task TypingAsync(TypingDto typing, string? exceptConnectionId)
     {
         var group = ChatGroups.Conversation(typing.ConversationId);

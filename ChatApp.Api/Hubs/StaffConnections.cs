@@ -9,9 +9,6 @@ public sealed class StaffConnections : IStaffSessions
 {
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, HubCallerContext>> _byUser = new();
 
-    /// <summary>Whether any staff user has a live connection to this instance.</summary>
-    public bool AnyConnected => _byUser.Values.Any(connections => !connections.IsEmpty);
-
     public void Add(Guid userId, HubCallerContext context) =>
         _byUser.GetOrAdd(userId, _ => new()).TryAdd(context.ConnectionId, context);
 

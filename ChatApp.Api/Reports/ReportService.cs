@@ -52,8 +52,8 @@ public class ReportService(NpgsqlDataSource dataSource)
     /// </summary>
     public const int CommandTimeoutSeconds = 60;
 
-    // Which staff messages count as a reply or as a sent message (private notes, once they exist, do not).
-    private const string StaffMessage = "m.sender_kind = 'Operator'";
+    // Which staff messages count as a reply or as a sent message: private notes do not.
+    private const string StaffMessage = "m.sender_kind = 'Operator' AND NOT m.is_private";
 
     private static string FirstReply(string conversation) => $"""
         (SELECT m.created_at FROM messages m WHERE m.conversation_id = {conversation}.id AND {StaffMessage} ORDER BY m.id LIMIT 1)
@@ -201,7 +201,7 @@ public class ReportService(NpgsqlDataSource dataSource)
             SELECT c.id, c.created_at, c.closed_at, c.status, c.visitor_name, c.visitor_email, c.assigned_user_id, u.display_name,
                    c.is_offline_message, extract(epoch FROM f.at - c.created_at)::float8, extract(epoch FROM c.closed_at - c.created_at)::float8,
                    c.rating_score, c.rating_comment, c.page_url,
-                   (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+                   (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND NOT m.is_private)
             FROM conversations c
             LEFT JOIN users u ON u.id = c.assigned_user_id
             CROSS JOIN LATERAL (SELECT {FirstReply("c")} AS at) f

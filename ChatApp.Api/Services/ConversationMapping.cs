@@ -22,7 +22,11 @@ public static class ConversationMapping
         {
             SenderKind.Operator => m.SenderUser?.DisplayName,
             SenderKind.Visitor => visitorName,
-            _ => null,
+            // An activity record names who did it.
+            _ => m.SenderUser?.DisplayName,
         },
-        m.Body, m.Attachment is null ? null : AttachmentDto.From(m.Attachment), m.CreatedAt);
+        m.Body, m.Attachment is null ? null : AttachmentDto.From(m.Attachment), m.CreatedAt)
+    {
+        IsPrivate = m.IsPrivate,
+    };
 }

@@ -1,12 +1,17 @@
+using System.Text.Json.Serialization;
 using ChatApp.Api.Data.Entities;
 
 namespace ChatApp.Api.Services;
 
 // The shapes of ChatApp.Api/PROTOCOL.md, shared by REST and the hub.
 
-public record UserDto(Guid Id, string Email, string DisplayName, UserRole Role, bool IsActive, DateTimeOffset CreatedAt)
+/// <param name="Presence">The availability the user chose (what colleagues see is <see cref="PresenceDto.Status"/>).</param>
+public record UserDto(
+    Guid Id, string Email, string DisplayName, UserRole Role, bool IsActive, DateTimeOffset CreatedAt,
+    PresenceStatus Presence, bool NotificationsEnabled)
 {
-    public static UserDto From(User u) => new(u.Id, u.Email, u.DisplayName, u.Role, u.IsActive, u.CreatedAt);
+    public static UserDto From(User u) =>
+        new(u.Id, u.Email, u.DisplayName, u.Role, u.IsActive, u.CreatedAt, u.Presence, u.NotificationsEnabled);
 }
 
 public record LoginRequest(string? Email, string? Password);
@@ -27,7 +32,11 @@ public record MessageDto(
     string? SenderName,
     string Body,
     AttachmentDto? Attachment,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>A private note or an activity record: staff only, never sent to a visitor.</summary>
+    public bool IsPrivate { get; init; }
+}
 
 public record SendMessageRequest(string? ClientMessageId, string? Body, Guid? AttachmentId);
 
@@ -45,7 +54,19 @@ public record ConversationSummaryDto(
     int UnreadCount,
     DateTimeOffset? ClosedAt,
     bool IsOfflineMessage,
-    RatingDto? Rating);
+    RatingDto? Rating)
+{
+    /// <summary>Search results only: the newest message that matched, with the matching words marked.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SearchMatchDto? Match { get; init; }
+}
+
+/// <summary>An excerpt of a matching message; <see cref="Highlights"/> are the matched words as offsets into <see cref="Text"/>.</summary>
+public record SearchMatchDto(long MessageId, string Text, IReadOnlyList<TextRangeDto> Highlights);
+public record TextRangeDto(int Start, int Length);
+
+/// <summary>How many conversations in each inbox tab have visitor messages no staff member has read.</summary>
+public record InboxCountsDto(int Unassigned, int Mine, int Assigned, int Closed);
 
 public record ConversationDto(
     Guid Id,
@@ -82,9 +103,27 @@ public record WidgetSessionDto(string VisitorToken, Guid VisitorId, Conversation
 public record IdentifyVisitorRequest(string? Identifier, string? IdentifierHash, string? Name, string? Email);
 public record WidgetIdentityDto(string VisitorToken, Guid VisitorId);
 
-public record AssignRequest(Guid? UserId);
+/// <param name="Note">With a transfer to a colleague: a private note for them, stored with the assignment.</param>
+public record AssignRequest(Guid? UserId, string? Note = null);
+public record SendNoteRequest(string? ClientMessageId, string? Body);
 public record CreateUserRequest(string? Email, string? DisplayName, string? Password, UserRole? Role);
 public record ChangeRoleRequest(UserRole? Role);
+public record ResetPasswordRequest(string? Password);
+public record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+public record PreferencesRequest(bool? NotificationsEnabled);
+
+public record CannedResponseDto(Guid Id, string Shortcut, string Title, string Body)
+{
+    public static CannedResponseDto From(CannedResponse c) => new(c.Id, c.Shortcut, c.Title, c.Body);
+}
+public record CannedResponseRequest(string? Shortcut, string? Title, string? Body);
+
+/// <param name="Status">What colleagues see: the status the user chose while connected, Offline otherwise.</param>
+public record PresenceDto(Guid UserId, string DisplayName, UserRole Role, PresenceStatus Status);
+public record SetPresenceRequest(PresenceStatus? Status);
+
+public record AssignmentSettingsDto(bool AutoAssign, int MaxOpenPerOperator);
+public record AssignmentSettingsRequest(bool? AutoAssign, int? MaxOpenPerOperator);
 
 public record TypingDto(Guid ConversationId, SenderKind SenderKind, string? SenderName, bool IsTyping);
 public record MessagesReadDto(Guid ConversationId, SenderKind ReaderKind, long UpToMessageId);

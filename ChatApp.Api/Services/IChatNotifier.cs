@@ -15,6 +15,12 @@ public interface IChatNotifier
     /// <summary>A conversation was created, assigned or closed: to all staff and to its visitor.</summary>
     Task ConversationChangedAsync(ConversationSummaryDto summary);
 
+    /// <summary>A private note or an activity record: to the staff following its conversation, never to its visitor.</summary>
+    Task StaffMessageCreatedAsync(MessageDto message);
+
+    /// <summary>A staff member's availability changed: to all staff.</summary>
+    Task PresenceChangedAsync(PresenceDto presence);
+
     Task TypingAsync(TypingDto typing, string? exceptConnectionId);
 
     Task MessagesReadAsync(MessagesReadDto read);

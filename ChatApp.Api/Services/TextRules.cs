@@ -26,6 +26,15 @@ public static class TextRules
         return trimmed;
     }
 
+    /// <summary>Refuses what <see cref="Check"/> refuses, without trimming or a length (passwords, whose spaces count).</summary>
+    public static void Refuse(string value, string field, string label, bool multiline = false)
+    {
+        if (FindForbidden(value, multiline) is { } problem)
+        {
+            throw ChatException.Invalid(field, $"The {label} contains {problem}, which cannot be sent. Remove it and try again.");
+        }
+    }
+
     /// <summary><see cref="Check"/> for an optional value: null when absent or blank.</summary>
     public static string? Optional(string? value, string field, string label, int maxLength) =>
         string.IsNullOrWhiteSpace(value) ? null : Check(value, field, label, maxLength);

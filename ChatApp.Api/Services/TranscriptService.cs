@@ -10,7 +10,8 @@ public record TranscriptFile(string FileName, string Text);
 /// <summary>
 /// A conversation as readable plain text, for its visitor or for staff. It is read through the same access rules as
 /// the history (<see cref="ConversationService.GetMessagesAfterAsync"/>), so a visitor's transcript holds exactly
-/// what its widget may show, and never more.
+/// what its widget may show, and never more. Staff transcripts also hold the private notes, marked "[Private note]", and
+/// the activity records (assigned, closed, …).
 /// </summary>
 public class TranscriptService(ConversationService conversations)
 {
@@ -54,6 +55,11 @@ public class TranscriptService(ConversationService conversations)
         text.AppendLine();
         foreach (var m in messages)
         {
+            if (m.IsPrivate && !caller.IsStaff)
+            {
+                // The history already leaves them out for a visitor; a transcript must never be the one place they leak.
+                continue;
+            }
             var sender = m.SenderKind switch
             {
                 SenderKind.Visitor => m.SenderName ?? visitor,
@@ -69,7 +75,9 @@ public class TranscriptService(ConversationService conversations)
             {
                 lines.Add($"[file: {file.FileName}, {UploadRules.Size(file.Size)}]");
             }
-            var head = sender is null ? $"[{Time(m.CreatedAt)}] —" : $"[{Time(m.CreatedAt)}] {sender}:";
+            // Staff transcripts hold private notes and activity records too: a note is marked so nobody forwards it as a reply.
+            var note = m.IsPrivate && m.SenderKind != SenderKind.System ? "[Private note] " : "";
+            var head = sender is null ? $"[{Time(m.CreatedAt)}] —" : $"[{Time(m.CreatedAt)}] {note}{sender}:";
             text.Append(head).Append(' ').AppendLine(lines.FirstOrDefault() ?? "");
             foreach (var line in lines.Skip(1))
             {

@@ -68,10 +68,7 @@ public class UserService(
         }
         var displayName = TextRules.OptionalName(request.DisplayName, "displayName", "display name", MaxDisplayNameLength)
             ?? throw ChatException.Invalid("displayName", $"Enter a display name of at most {MaxDisplayNameLength} characters.");
-        if (request.Password is null || request.Password.Length < MinPasswordLength || request.Password.Length > 72)
-        {
-            throw ChatException.Invalid("password", $"The password must be {MinPasswordLength} to 72 characters long.");
-        }
+        ValidatePassword(request.Password, "password");
         var role = request.Role ?? throw ChatException.Invalid("role", "Choose a role: Admin or Operator.");
         if (!Enum.IsDefined(role))
         {
@@ -140,10 +137,97 @@ public class UserService(
             audit.Record(AuditActions.UserDeactivated, "user", user.Id, user.Email);
         }
         user.IsActive = false;
+        // A new stamp, so tokens from before stay dead even if the user is reactivated.
+        user.SecurityStamp = Guid.NewGuid();
         user.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         sessions.End(user.Id);
         return UserDto.From(user);
+    }
+
+    /// <summary>Lets a deactivated user sign in again (with a new sign-in: old tokens stay invalid).</summary>
+    public async Task<UserDto> ReactivateAsync(Caller admin, Guid id, CancellationToken ct = default)
+    {
+        var user = await FindAsync(id, ct);
+        if (!user.IsActive)
+        {
+            audit.Record(AuditActions.UserReactivated, "user", user.Id, user.Email);
+            user.IsActive = true;
+            user.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+        }
+        return UserDto.From(user);
+    }
+
+    /// <summary>An admin sets a new password for a user: every session of that user ends.</summary>
+    public async Task<UserDto> ResetPasswordAsync(Caller admin, Guid id, ResetPasswordRequest request, CancellationToken ct = default)
+    {
+        ValidatePassword(request.Password, "password");
+        var user = await FindAsync(id, ct);
+        SetPassword(user, request.Password);
+        audit.Record(AuditActions.UserPasswordReset, "user", user.Id, user.Email);
+        await db.SaveChangesAsync(ct);
+        sessions.End(user.Id);
+        return UserDto.From(user);
+    }
+
+    /// <summary>
+    /// A user changes their own password, proving the current one. Every other session of theirs ends; this one goes on
+    /// with the new token returned.
+    /// </summary>
+    /// <param name="clientIp">The caller's address: guessing the current password is throttled like signing in (<see cref="LoginThrottle"/>).</param>
+    public async Task<LoginResult> ChangeOwnPasswordAsync(
+        Caller caller, ChangePasswordRequest request, string clientIp, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(request.CurrentPassword))
+        {
+            throw ChatException.Invalid("currentPassword", "Enter your current password.");
+        }
+        ValidatePassword(request.NewPassword, "newPassword");
+        var user = await FindAsync(caller.Id, ct);
+        // Guessing the current password from a stolen session is throttled like signing in: only wrong ones count.
+        await throttle.EnsureMayTryAsync(user.Email, clientIp);
+        if (!BCrypt.Net.BCrypt.Verify(request.CurrentPassword, user.PasswordHash))
+        {
+            await throttle.FailedAsync(user.Email, clientIp);
+            throw ChatException.Invalid("currentPassword", "The current password is wrong.");
+        }
+        await throttle.SucceededAsync(user.Email, clientIp);
+        SetPassword(user, request.NewPassword);
+        await db.SaveChangesAsync(ct);
+        sessions.End(user.Id);
+        var (token, expiresAt) = tokens.ForUser(user);
+        return new LoginResult(token, expiresAt, UserDto.From(user));
+    }
+
+    public async Task<UserDto> UpdatePreferencesAsync(Caller caller, PreferencesRequest request, CancellationToken ct = default)
+    {
+        var user = await FindAsync(caller.Id, ct);
+        if (request.NotificationsEnabled is { } enabled && enabled != user.NotificationsEnabled)
+        {
+            user.NotificationsEnabled = enabled;
+            user.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+        }
+        return UserDto.From(user);
+    }
+
+    private void SetPassword(User user, string password)
+    {
+        user.PasswordHash = HashPassword(password);
+        user.SecurityStamp = Guid.NewGuid();
+        user.UpdatedAt = time.GetUtcNow();
+    }
+
+    private static void ValidatePassword([System.Diagnostics.CodeAnalysis.NotNull] string? password, string field)
+    {
+        // bcrypt reads at most 72 bytes.
+        if (password is null || password.Length < MinPasswordLength || password.Length > 72)
+        {
+            throw ChatException.Invalid(field, $"The password must be {MinPasswordLength} to 72 characters long.");
+        }
+        // Not trimmed (spaces are part of a password), but held to the same characters as any other text.
+        TextRules.Refuse(password, field, "password");
     }
 
     private async Task<User> FindAsync(Guid id, CancellationToken ct) =>

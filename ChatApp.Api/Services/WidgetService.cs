@@ -11,10 +11,11 @@ namespace ChatApp.Api.Services;
 /// <summary>
 /// What the public widget does: start a conversation as a (new or returning) visitor, following the pre-chat settings
 /// and the team's availability (an offline message when nobody is there), resume it, and verify a signed-in customer.
+/// A new conversation, an offline message too, goes through automatic assignment when the admins turned it on.
 /// </summary>
 public class WidgetService(
     ChatDbContext db, TokenService tokens, IChatNotifier notifier, TimeProvider time,
-    WidgetSettingsService settings, AvailabilityService availability)
+    WidgetSettingsService settings, AvailabilityService availability, AssignmentService assignment)
 {
     public const int MaxNameLength = 100;
     public const int MaxEmailLength = 320;
@@ -80,7 +81,12 @@ public class WidgetService(
         await db.SaveChangesAsync(ct);
 
         await notifier.ConversationChangedAsync(conversation.ToSummary());
-        return new WidgetSessionDto(tokens.ForVisitor(visitor).Token, visitor.Id, conversation.ToDto());
+        var started = conversation.ToDto();
+        if ((await assignment.AssignWaitingAsync(ct)).Contains(conversation.Id))
+        {
+            started = (await db.Conversations.AsNoTracking().Include(c => c.AssignedUser).FirstAsync(c => c.Id == conversation.Id, ct)).ToDto();
+        }
+        return new WidgetSessionDto(tokens.ForVisitor(visitor).Token, visitor.Id, started);
     }
 
     /// <summary>The visitor's latest conversation with a fresh token, or null when it has none.</summary>

@@ -1,4 +1,4 @@
-using ChatApp.Api.Hubs;
+using ChatApp.Api.Services;
 
 namespace ChatApp.Api.Settings;
 
@@ -9,13 +9,13 @@ public interface IOperatorAvailability
 }
 
 /// <summary>
-/// An operator is online while it has a hub connection to this instance.
-/// REVIEW: a stand-in until operator presence (online/away/offline, shared by every instance) exists; that service
-/// implements <see cref="IOperatorAvailability"/> instead, and nothing else changes.
+/// An operator is online when operator presence says so: an active operator or admin who chose "online" and has a live
+/// hub connection to any API instance (<c>staff_connections</c>), the same people automatic assignment may choose.
 /// </summary>
-public sealed class ConnectedOperatorAvailability(StaffConnections staff) : IOperatorAvailability
+public sealed class PresenceOperatorAvailability(PresenceService presence) : IOperatorAvailability
 {
-    public ValueTask<bool> IsAnyOperatorOnlineAsync(CancellationToken ct = default) => ValueTask.FromResult(staff.AnyConnected);
+    public async ValueTask<bool> IsAnyOperatorOnlineAsync(CancellationToken ct = default) =>
+        await presence.IsAnyOperatorOnlineAsync(ct);
 }
 
 /// <summary>Online when an operator is online within business hours; otherwise away, with the next opening when hours say.</summary>

@@ -10,17 +10,15 @@ namespace ChatApp.Api.Webhooks;
 /// <item><c>conversation.assigned</c>: <c>assigned_user_id</c> set to someone other than before.</item>
 /// <item><c>conversation.closed</c>: <c>status</c> changed to <c>Closed</c>.</item>
 /// <item><c>rating.created</c>: <c>rating_score</c> set where there was none.</item>
-/// <item><c>message.created</c>: a message inserted (the message writer's batched insert included), never a private one.
-/// REVIEW: this branch has no private notes yet. When <c>messages.is_private</c> arrives, its migration must
-/// <c>CREATE OR REPLACE</c> <c>webhook_messages_inserted()</c> with <c>WHERE NOT m.is_private</c> on <c>FROM inserted m</c>
-/// (one line); a test should then show a private note queues nothing.</item>
+/// <item><c>message.created</c>: a message inserted (the message writer's batched insert included), never a private one
+/// (a note or an activity record): the <c>WebhooksSkipPrivateMessages</c> migration replaces the function below.</item>
 /// </list>
 /// Bodies are <c>{ "id", "event", "createdAt", "data" }</c> (PROTOCOL.md); times are UTC ISO-8601 with a Z.
 /// Each trigger returns at once when no enabled endpoint subscribes to its events.
 /// </summary>
 public static class WebhookOutboxSql
 {
-    /// <summary>Installed by the <c>ReportsWebhooksAudit</c> migration.</summary>
+    /// <summary>Installed by the <c>ReportsWebhooksAudit</c> migration (later migrations replace some functions: never edit this).</summary>
     public const string Install = """
         CREATE FUNCTION webhook_time(t timestamptz) RETURNS text LANGUAGE sql STABLE AS
         $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;

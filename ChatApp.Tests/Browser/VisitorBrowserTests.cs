@@ -257,6 +257,14 @@ public class VisitorBrowserTests(ApiFixture api, BrowserFixture browser, ITestOu
             // The French visitor's conversation, in the French admin.
             await adminFr.GetByRole(AriaRole.Link, new() { Name = "Amélie" }).ClickAsync();
             await Expect(adminFr.GetByRole(AriaRole.Complementary, new() { Name = "Détails du visiteur" })).ToContainTextAsync("Navigateur");
+            // The inbox's own controls (issue 14) speak French too.
+            await Expect(adminFr.GetByRole(AriaRole.Navigation, new() { Name = "Principal" }).GetByRole(AriaRole.Link, new() { Name = "Réponses enregistrées" })).ToBeVisibleAsync();
+            await Expect(adminFr.GetByRole(AriaRole.Searchbox, new() { Name = "Rechercher des conversations" })).ToBeVisibleAsync();
+            await Expect(adminFr.GetByRole(AriaRole.Combobox, new() { Name = "Votre statut" }).Locator("option:checked")).ToHaveTextAsync("En ligne");
+            await Expect(adminFr.GetByRole(AriaRole.Button, new() { Name = "Transférer", Exact = true })).ToBeVisibleAsync();
+            await adminFr.GetByRole(AriaRole.Group, new() { Name = "Écrire" }).GetByRole(AriaRole.Button, new() { Name = "Note privée" }).ClickAsync();
+            await Expect(adminFr.GetByRole(AriaRole.Form, new() { Name = "Note privée" }).GetByRole(AriaRole.Textbox, new() { Name = "Message" }))
+                .ToHaveAttributeAsync("placeholder", "Une note que seule votre équipe voit…");
             // The admin may choose English instead; the choice stays in this browser.
             await adminFr.GetByRole(AriaRole.Combobox, new() { Name = "Langue" }).SelectOptionAsync("en");
             await Expect(adminFr.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();

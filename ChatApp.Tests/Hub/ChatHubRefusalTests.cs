@@ -1,3 +1,4 @@
+using ChatApp.Api.Data.Entities;
 using ChatApp.Api.Services;
 using ChatApp.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -101,7 +102,10 @@ public class ChatHubRefusalTests(ApiFixture api) : IAsyncLifetime
 
         // A resend of a message stored before closing still returns it (the outbox may retry late).
         Assert.Equal(before.Id, (await visitor.SendAsync(session.Conversation.Id, "thanks, bye", "last-words")).Id);
-        Assert.Equal([before.Id], (await api.StoredMessagesAsync(session.Conversation.Id)).Select(m => m.Id));
+        // Nothing else was stored but the record of the closing.
+        var stored = await api.StoredMessagesAsync(session.Conversation.Id);
+        Assert.Equal([before.Id], stored.Where(m => m.SenderKind != SenderKind.System).Select(m => m.Id));
+        Assert.EndsWith("closed the conversation.", Assert.Single(stored, m => m.SenderKind == SenderKind.System).Body);
     }
 
     [Fact]

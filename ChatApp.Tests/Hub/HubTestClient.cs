@@ -28,6 +28,7 @@ public sealed class HubTestClient : IAsyncDisposable
             foreach (var summary in summaries) Updates.Add(summary);
         });
         connection.On("Resync", () => Resyncs.Add("Resync"));
+        connection.On<PresenceDto>("PresenceChanged", Presence.Add);
         connection.Reconnecting += ex => { Log("reconnecting", ex); States.Add("reconnecting"); return Task.CompletedTask; };
         connection.Reconnected += _ => { Log("reconnected", null); States.Add("reconnected"); return Task.CompletedTask; };
         connection.Closed += ex => { Log("closed", ex); States.Add("closed"); return Task.CompletedTask; };
@@ -39,6 +40,7 @@ public sealed class HubTestClient : IAsyncDisposable
     public EventStream<MessagesReadDto> Reads { get; } = new("MessagesRead");
     public EventStream<ConversationSummaryDto> Updates { get; } = new("ConversationUpdated");
     public EventStream<string> Resyncs { get; } = new("Resync");
+    public EventStream<PresenceDto> Presence { get; } = new("PresenceChanged");
 
     /// <summary>Connection life: "reconnecting", "reconnected", "closed".</summary>
     public EventStream<string> States { get; } = new("connection state");
@@ -145,6 +147,10 @@ public sealed class HubTestClient : IAsyncDisposable
 
     public Task<MessageDto> SendAsync(Guid conversationId, string body, string? clientMessageId = null, Guid? attachmentId = null) =>
         Connection.InvokeAsync<MessageDto>("SendMessage", conversationId, clientMessageId ?? Guid.NewGuid().ToString(), body, attachmentId)
+            .WaitAsync(Timeout);
+
+    public Task<MessageDto> SendNoteAsync(Guid conversationId, string body, string? clientMessageId = null) =>
+        Connection.InvokeAsync<MessageDto>("SendNote", conversationId, clientMessageId ?? Guid.NewGuid().ToString(), body)
             .WaitAsync(Timeout);
 
     public Task<ConversationDto> JoinAsync(Guid conversationId) =>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Threading.RateLimiting;
 using ChatApp.Api.Data.Entities;
 using ChatApp.Api.Services;
+using ChatApp.Api.Settings;
 using ChatApp.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -111,6 +112,78 @@ public sealed class ScaleOutTests(ApiFixture api) : IAsyncLifetime
         (await admin.PostAsync($"/api/users/{staff.Id}/deactivate", null)).EnsureSuccessStatusCode();
 
         Assert.Equal("closed", await onB.States.NextAsync());
+    }
+
+    [Fact]
+    public async Task ChangingOwnPassword_OnOneInstance_ClosesTheSessionsOnTheOther_AndPresenceSaysOffline()
+    {
+        var staff = await api.CreateUserAsync(name: "Pat Password");
+        var watcher = await api.CreateUserAsync(name: "Wes Watcher");
+        await using var watcherOnA = await HubTestClient.ConnectAsync(api, watcher.Token, _a);
+        await using var onB = await HubTestClient.ConnectAsync(api, staff.Token, _b);
+        await watcherOnA.Presence.AnyAsync(p => p.UserId == staff.Id && p.Status == PresenceStatus.Online);
+
+        using var self = api.Client(staff.Token, _a);
+        var result = await (await self.PutAsJsonAsync("/api/auth/me/password", new ChangePasswordRequest(staff.Password, "a-brand-new-pass-1"), TestJson.Options))
+            .ReadAsync<LoginResult>();
+
+        Assert.Equal("closed", await onB.States.NextAsync());
+        // Instance B removed its staff_connections row, so every instance reports the user offline.
+        await watcherOnA.Presence.AnyAsync(p => p.UserId == staff.Id && p.Status == PresenceStatus.Offline);
+        using var presence = api.Client(watcher.Token, _a);
+        var list = await (await presence.GetAsync("/api/presence")).ReadAsync<List<PresenceDto>>();
+        Assert.Equal(PresenceStatus.Offline, list.Single(p => p.UserId == staff.Id).Status);
+        // The new token works on the other instance; the old one nowhere.
+        using (var fresh = api.Client(result.AccessToken, _b))
+        {
+            (await fresh.GetAsync("/api/auth/me")).EnsureSuccessStatusCode();
+        }
+        using (var stale = api.Client(staff.Token, _b))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await stale.GetAsync("/api/auth/me")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task PrivateNotes_AndPresence_CrossInstances_ToStaffOnly()
+    {
+        var (session, visitor, staffOnB) = await ConversationAcrossAsync();
+        var writer = await api.CreateUserAsync(name: "Nora Note");
+        var writerOnA = await HubTestClient.ConnectAsync(api, writer.Token, _a);
+        _clients.Add(writerOnA);
+        await staffOnB.Presence.AnyAsync(p => p.UserId == writer.Id && p.Status == PresenceStatus.Online);
+        await writerOnA.JoinAsync(session.Conversation.Id);
+
+        var note = await writerOnA.SendNoteAsync(session.Conversation.Id, "SECRET across instances");
+
+        Assert.True((await staffOnB.Messages.NextAsync(m => m.Id == note.Id)).IsPrivate);
+        await visitor.FenceAsync(session.Conversation.Id);
+        Assert.DoesNotContain(visitor.Messages.All, m => m.Id == note.Id);
+    }
+
+    [Fact]
+    public async Task Availability_FromAnOperatorConnectedToOneInstance_IsOnlineOnTheOther()
+    {
+        _a.OperatorAvailability.Forced = null;
+        _b.OperatorAvailability.Forced = null;
+        async Task<AvailabilityStatus> AvailabilityOnAAsync()
+        {
+            using var client = api.Client(factory: _a);
+            return (await (await client.GetAsync("/api/widget/settings")).ReadAsync<PublicWidgetSettingsDto>()).Availability.Status;
+        }
+        Assert.Equal(AvailabilityStatus.Away, await AvailabilityOnAAsync());
+
+        var staff = await api.CreateUserAsync();
+        var onB = await HubTestClient.ConnectAsync(api, staff.Token, _b);
+        Assert.Equal(AvailabilityStatus.Online, await AvailabilityOnAAsync());
+
+        await onB.DisposeAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await AvailabilityOnAAsync() != AvailabilityStatus.Away)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Instance A still says online after the operator left instance B.");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

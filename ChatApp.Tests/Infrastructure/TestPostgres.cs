@@ -69,6 +69,9 @@ public sealed class TestPostgres
         Username = "postgres",
         Password = Password,
         Database = database,
+        // Opening a connection took over Npgsql's default 15 s once on this 2-core machine at a load average of 24
+        // (the migration worker's test failed on it); the server is local, so a longer wait only costs a real failure time.
+        Timeout = 60,
     }.ConnectionString;
 
     /// <summary>Creates <paramref name="database"/> when missing and returns its connection string.</summary>

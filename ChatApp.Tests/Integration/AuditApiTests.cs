@@ -43,6 +43,31 @@ public sealed class AuditApiTests(ApiFixture api) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InboxAdminActions_AreRecorded_PasswordsNever()
+    {
+        using var admin = api.Client(api.Admin.Token);
+        var user = await api.CreateUserAsync();
+        await (await admin.PostAsync($"/api/users/{user.Id}/deactivate", null)).ReadAsync<UserDto>();
+        await (await admin.PostAsync($"/api/users/{user.Id}/reactivate", null)).ReadAsync<UserDto>();
+        await (await admin.PutAsJsonAsync($"/api/users/{user.Id}/password", new ResetPasswordRequest("New-passw0rd-42"), TestJson.Options)).ReadAsync<UserDto>();
+        var canned = await (await admin.PostAsJsonAsync("/api/canned-responses", new CannedResponseRequest("hello", "Greeting", "Hello! How can I help?"), TestJson.Options)).ReadAsync<CannedResponseDto>();
+        await (await admin.PutAsJsonAsync($"/api/canned-responses/{canned.Id}", new CannedResponseRequest("hi", "Greeting", "Hi!"), TestJson.Options)).ReadAsync<CannedResponseDto>();
+        (await admin.DeleteAsync($"/api/canned-responses/{canned.Id}")).EnsureSuccessStatusCode();
+        await (await admin.PutAsJsonAsync("/api/settings/assignment", new AssignmentSettingsRequest(true, 5), TestJson.Options)).ReadAsync<AssignmentSettingsDto>();
+
+        var entries = (await ListAsync("")).Items;
+        Assert.Equal(
+            [AuditActions.AssignmentSettingsUpdated, AuditActions.CannedResponseDeleted, AuditActions.CannedResponseUpdated,
+             AuditActions.CannedResponseCreated, AuditActions.UserPasswordReset, AuditActions.UserReactivated, AuditActions.UserDeactivated],
+            entries.Select(e => e.Action));
+        Assert.Equal(("hi", "canned_response"), (entries[1].TargetName, entries[1].TargetType));
+        Assert.Equal(("hello", "hi"), (entries[2].Details!.Value.GetProperty("shortcut").GetProperty("from").GetString(),
+            entries[2].Details!.Value.GetProperty("shortcut").GetProperty("to").GetString()));
+        Assert.Equal(5, entries[0].Details!.Value.GetProperty("maxOpenPerOperator").GetProperty("to").GetInt32());
+        Assert.All(entries, e => Assert.DoesNotContain("New-passw0rd-42", e.Details?.GetRawText() ?? ""));
+    }
+
+    [Fact]
     public async Task SettingsAndWebhookActions_AreRecorded_WithoutSecrets()
     {
         using var admin = api.Client(api.Admin.Token);

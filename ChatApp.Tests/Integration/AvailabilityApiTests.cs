@@ -10,7 +10,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatApp.Tests.Integration;
 
-/// <summary>Availability from real operator hub connections and business hours, and the offline message it leads to.</summary>
+/// <summary>
+/// Availability from operator presence (real hub connections and the status each operator chose) and business hours,
+/// and the offline message it leads to.
+/// </summary>
 [Collection(ApiCollection.Name)]
 public class AvailabilityApiTests(ApiFixture api) : IAsyncLifetime
 {
@@ -34,11 +37,11 @@ public class AvailabilityApiTests(ApiFixture api) : IAsyncLifetime
         Assert.Equal(new AvailabilityDto(AvailabilityStatus.Away, null), await AvailabilityAsync());
 
         var operatorUser = await api.CreateUserAsync(UserRole.Operator);
-        await using var hub = api.CreateHubConnection(operatorUser.Token);
-        await hub.StartAsync();
+        // Connected as far as the server is concerned: OnConnectedAsync (which records the presence) has run.
+        await using var hub = await HubTestClient.ConnectAsync(api, operatorUser.Token);
         Assert.Equal(new AvailabilityDto(AvailabilityStatus.Online, null), await AvailabilityAsync());
 
-        await hub.StopAsync();
+        await hub.Connection.StopAsync();
         await WaitUntilAsync(async () => (await AvailabilityAsync()).Status == AvailabilityStatus.Away);
     }
 
@@ -51,8 +54,7 @@ public class AvailabilityApiTests(ApiFixture api) : IAsyncLifetime
         await (await admin.PutAsJsonAsync("/api/settings/widget", WidgetSettingsApiTests.Valid(
             hours: new BusinessHoursDto(true, "UTC", [new(day.DayOfWeek, "09:00", "17:00")])), TestJson.Options)).ReadAsync<WidgetSettingsDto>();
         var operatorUser = await api.CreateUserAsync(UserRole.Operator);
-        await using var hub = api.CreateHubConnection(operatorUser.Token);
-        await hub.StartAsync();
+        await using var hub = await HubTestClient.ConnectAsync(api, operatorUser.Token);
 
         var availability = await AvailabilityAsync();
         Assert.Equal(AvailabilityStatus.Away, availability.Status);
@@ -67,8 +69,7 @@ public class AvailabilityApiTests(ApiFixture api) : IAsyncLifetime
         await (await admin.PutAsJsonAsync("/api/settings/widget", WidgetSettingsApiTests.Valid(
             hours: new BusinessHoursDto(true, "Asia/Tokyo", openAllWeek)), TestJson.Options)).ReadAsync<WidgetSettingsDto>();
         var operatorUser = await api.CreateUserAsync(UserRole.Operator);
-        await using var hub = api.CreateHubConnection(operatorUser.Token);
-        await hub.StartAsync();
+        await using var hub = await HubTestClient.ConnectAsync(api, operatorUser.Token);
         Assert.Equal(AvailabilityStatus.Online, (await AvailabilityAsync()).Status);
     }
 
@@ -124,11 +125,72 @@ public class AvailabilityApiTests(ApiFixture api) : IAsyncLifetime
     public async Task Start_WhenOnline_IsAnOrdinaryConversation()
     {
         var operatorUser = await api.CreateUserAsync(UserRole.Operator);
-        await using var hub = api.CreateHubConnection(operatorUser.Token);
-        await hub.StartAsync();
+        await using var hub = await HubTestClient.ConnectAsync(api, operatorUser.Token);
         var session = await api.StartWidgetAsync("Day Visitor");
         Assert.False(session.Conversation.IsOfflineMessage);
         Assert.Empty(await api.StoredMessagesAsync(session.Conversation.Id));
+    }
+
+    [Fact]
+    public async Task Availability_FollowsTheStatusOperatorsChoose_AwayWhenTheOnlyConnectedOneChoseAway()
+    {
+        var operatorUser = await api.CreateUserAsync(UserRole.Operator);
+        await using var hub = await HubTestClient.ConnectAsync(api, operatorUser.Token);
+        Assert.Equal(AvailabilityStatus.Online, (await AvailabilityAsync()).Status);
+
+        using var asOperator = api.Client(operatorUser.Token);
+        await (await asOperator.PutAsJsonAsync("/api/presence/me", new SetPresenceRequest(PresenceStatus.Away), TestJson.Options)).ReadAsync<PresenceDto>();
+        Assert.Equal(new AvailabilityDto(AvailabilityStatus.Away, null), await AvailabilityAsync());
+
+        await (await asOperator.PutAsJsonAsync("/api/presence/me", new SetPresenceRequest(PresenceStatus.Online), TestJson.Options)).ReadAsync<PresenceDto>();
+        Assert.Equal(AvailabilityStatus.Online, (await AvailabilityAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Start_OfflineMessage_OutsideBusinessHours_IsAssignedAutomatically_ToAnOnlineOperatorWithRoom()
+    {
+        var day = DateTimeOffset.UtcNow.AddDays(2);
+        using var admin = api.Client(api.Admin.Token);
+        await (await admin.PutAsJsonAsync("/api/settings/widget", WidgetSettingsApiTests.Valid(
+            hours: new BusinessHoursDto(true, "UTC", [new(day.DayOfWeek, "09:00", "17:00")])), TestJson.Options)).ReadAsync<WidgetSettingsDto>();
+        await (await admin.PutAsJsonAsync("/api/settings/assignment", new AssignmentSettingsRequest(true, 2))).ReadAsync<AssignmentSettingsDto>();
+        var operatorUser = await api.CreateUserAsync(UserRole.Operator, "Late Larry");
+        await using var hub = await HubTestClient.ConnectAsync(api, operatorUser.Token);
+
+        using var client = api.Client();
+        var session = await (await client.PostAsJsonAsync("/api/widget/conversations",
+            new StartConversationRequest("Night Owl", "owl@example.com", null, "Where is my order?"), TestJson.Options)).ReadAsync<WidgetSessionDto>();
+
+        // Still an offline message (the team is closed), but someone is there with room: it is theirs at once.
+        Assert.True(session.Conversation.IsOfflineMessage);
+        Assert.Equal(ConversationStatus.Assigned, session.Conversation.Status);
+        Assert.Equal(operatorUser.Id, session.Conversation.AssignedUserId);
+        var stored = await api.StoredMessagesAsync(session.Conversation.Id);
+        Assert.Equal(["Where is my order?", "The conversation was assigned to Late Larry automatically."], stored.Select(m => m.Body));
+        Assert.Equal([false, true], stored.Select(m => m.IsPrivate));
+        // The visitor sees its own message, never the record.
+        using var visitor = api.Client(session.VisitorToken);
+        var history = await (await visitor.GetAsync($"/api/widget/conversations/{session.Conversation.Id}/messages")).ReadAsync<List<MessageDto>>();
+        Assert.Equal(["Where is my order?"], history.Select(m => m.Body));
+    }
+
+    [Fact]
+    public async Task Start_OfflineMessage_WithNobodyOnline_WaitsUnassigned_UntilAnOperatorComesOnline()
+    {
+        using var admin = api.Client(api.Admin.Token);
+        await (await admin.PutAsJsonAsync("/api/settings/assignment", new AssignmentSettingsRequest(true, 2))).ReadAsync<AssignmentSettingsDto>();
+        using var client = api.Client();
+        var session = await (await client.PostAsJsonAsync("/api/widget/conversations",
+            new StartConversationRequest("Night Owl", "owl@example.com", null, "Anyone there?"), TestJson.Options)).ReadAsync<WidgetSessionDto>();
+        Assert.True(session.Conversation.IsOfflineMessage);
+        Assert.Equal(ConversationStatus.Open, session.Conversation.Status);
+        Assert.Null(session.Conversation.AssignedUserId);
+
+        var operatorUser = await api.CreateUserAsync(UserRole.Operator);
+        await using var hub = await HubTestClient.ConnectAsync(api, operatorUser.Token);
+        var update = await hub.Updates.AnyAsync(u => u.Id == session.Conversation.Id && u.Status == ConversationStatus.Assigned);
+        Assert.Equal(operatorUser.Id, update.AssignedUserId);
+        Assert.True(update.IsOfflineMessage);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -23,10 +23,26 @@ public class PlatformTests(ApiFixture api) : IAsyncLifetime
             "/api/auth/login", "/api/auth/me", "/api/widget/conversations", "/api/widget/conversations/current",
             "/api/conversations", "/api/conversations/{id}/messages", "/api/conversations/{id}/assign",
             "/api/conversations/{id}/close", "/api/users", "/api/users/{id}/role", "/api/users/{id}/deactivate", "/api/uploads",
+            // The operator's inbox (issue 14).
+            "/api/canned-responses", "/api/canned-responses/{id}", "/api/conversations/{id}/notes", "/api/conversations/{id}/reopen",
+            "/api/conversations/{id}/unassign", "/api/conversations/counts", "/api/presence", "/api/presence/me",
+            "/api/settings/assignment", "/api/auth/me/password", "/api/auth/me/preferences", "/api/users/{id}/reactivate",
+            "/api/users/{id}/password",
         })
         {
             Assert.Contains(expected, paths);
         }
+        // Every operation says what it does, and the search parameter is described.
+        foreach (var path in doc.RootElement.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                Assert.True(operation.Value.TryGetProperty("summary", out var summary) && summary.GetString()!.Length > 10,
+                    $"{operation.Name.ToUpperInvariant()} {path.Name} has no summary");
+            }
+        }
+        var list = doc.RootElement.GetProperty("paths").GetProperty("/api/conversations").GetProperty("get");
+        Assert.Contains(list.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "q");
     }
 
     [Fact]

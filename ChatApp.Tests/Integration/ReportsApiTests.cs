@@ -53,6 +53,12 @@ public sealed class ReportsApiTests(ApiFixture api) : IAsyncLifetime
             db.Messages.Add(new Message { Conversation = conversation, SenderKind = SenderKind.Visitor, Body = "Hello", ClientMessageId = "v", CreatedAt = Utc(created) });
             if (replyAfter is { } seconds)
             {
+                // A private note before the reply: notes are no answer to the visitor, so they never count.
+                db.Messages.Add(new Message
+                {
+                    Conversation = conversation, SenderKind = SenderKind.Operator, SenderUserId = assignee, Body = "Looking into it",
+                    ClientMessageId = "n", IsPrivate = true, CreatedAt = Utc(created).AddSeconds(seconds / 2),
+                });
                 db.Messages.Add(new Message
                 {
                     Conversation = conversation, SenderKind = SenderKind.Operator, SenderUserId = assignee, Body = "Hi!",

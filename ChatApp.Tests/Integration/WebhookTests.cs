@@ -93,6 +93,27 @@ public sealed class WebhookTests(ApiFixture api) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PrivateNotesAndActivityRecords_RaiseNoMessageCreated()
+    {
+        var receiver = await ReceiverAsync();
+        var webhook = await CreateWebhookAsync(receiver.Url(), [WebhookEvents.MessageCreated]);
+
+        var session = await api.StartWidgetAsync();
+        var id = session.Conversation.Id;
+        using var admin = api.Client(api.Admin.Token);
+        await (await admin.PostAsJsonAsync($"/api/conversations/{id}/notes", new SendNoteRequest("note-1", "Only for the team"))).ReadAsync<MessageDto>();
+        // Assigning stores an activity record ("… assigned the conversation …"), a private message too.
+        await (await admin.PostAsJsonAsync($"/api/conversations/{id}/assign", new AssignRequest(null), TestJson.Options)).ReadAsync<ConversationDto>();
+        await (await admin.PostAsJsonAsync($"/api/conversations/{id}/messages", new SendMessageRequest("o-1", "Visible reply", null))).ReadAsync<MessageDto>();
+
+        var deliveries = await DeliveriesAsync(webhook.Id);
+        var delivery = Assert.Single(deliveries);
+        Assert.Equal(WebhookEvents.MessageCreated, delivery.Event);
+        await using var db = api.CreateDbContext();
+        Assert.True(await db.Messages.CountAsync(m => m.ConversationId == id && m.IsPrivate) >= 2, "the note and the activity record are stored");
+    }
+
+    [Fact]
     public async Task FailedDelivery_IsRetriedWithBackoff_AndHoldsBackTheNextUntilItSucceeds()
     {
         var receiver = await ReceiverAsync();

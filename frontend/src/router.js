@@ -31,6 +31,24 @@ export const routes = [
         meta: { requiresAdmin: true, title: 'Users' },
       },
       {
+        path: 'canned-responses',
+        name: 'canned',
+        component: () => import('./admin/pages/CannedResponsesPage.vue'),
+        meta: { title: 'Canned responses' },
+      },
+      {
+        path: 'settings/assignment',
+        name: 'assignment',
+        component: () => import('./admin/pages/AssignmentSettingsPage.vue'),
+        meta: { requiresAdmin: true, title: 'Assignment' },
+      },
+      {
+        path: 'account',
+        name: 'account',
+        component: () => import('./admin/pages/AccountPage.vue'),
+        meta: { title: 'Account' },
+      },
+      {
         path: 'settings/widget',
         name: 'widgetSettings',
         component: () => import('./admin/pages/WidgetSettingsPage.vue'),

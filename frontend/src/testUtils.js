@@ -44,3 +44,6 @@ export async function flush() {
     await new Promise((r) => setTimeout(r, 0))
   }
 }
+
+/** For vi.waitFor: its 1 s default is shorter than a lazy import (a locale, a page) takes on a loaded CI machine. */
+export const WAIT = { timeout: 20000, interval: 20 }

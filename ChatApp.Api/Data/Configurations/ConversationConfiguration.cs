@@ -32,5 +32,12 @@ public class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
         builder.HasIndex(c => c.CreatedAt);
         builder.HasIndex(c => c.ClosedAt).HasFilter("closed_at IS NOT NULL");
         builder.HasIndex(c => c.RatedAt).HasFilter("rated_at IS NOT NULL");
+        // The name and e-mail, plus the e-mail split at '@' (so "shop-example.com" finds it) and at '@' and '.' (so
+        // "vera", "shop-exam" or "example" do): the parser keeps an e-mail address or a host name as one word.
+        builder.Property(c => c.SearchVector).HasComputedColumnSql(
+            $"to_tsvector('{Services.ConversationSearch.Config}', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' "
+            + "|| replace(coalesce(visitor_email, ''), '@', ' ') || ' ' || translate(coalesce(visitor_email, ''), '@.', '  '))",
+            stored: true);
+        builder.HasIndex(c => c.SearchVector).HasMethod("GIN");
     }
 }

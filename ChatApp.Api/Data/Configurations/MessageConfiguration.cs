@@ -12,6 +12,8 @@ public class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.Property(m => m.Id).UseIdentityAlwaysColumn();
         builder.Property(m => m.SenderKind).HasConversion<string>().HasMaxLength(20);
         builder.Property(m => m.Body).HasMaxLength(Services.MessageRules.MaxBodyLength);
+        // The message writer's INSERT leaves it out: the column default makes those messages public.
+        builder.Property(m => m.IsPrivate).HasDefaultValue(false);
         builder.Property(m => m.ClientMessageId).HasMaxLength(Services.MessageRules.MaxClientMessageIdLength);
         builder.HasOne(m => m.Conversation).WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(m => m.SenderUser).WithMany().HasForeignKey(m => m.SenderUserId).OnDelete(DeleteBehavior.SetNull);
@@ -25,5 +27,8 @@ public class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.HasIndex(m => m.AttachmentId).HasFilter("attachment_id IS NOT NULL");
         // Reports: messages in a period. BRIN (rows arrive in time order) costs the hot insert path next to nothing.
         builder.HasIndex(m => m.CreatedAt).HasMethod("brin");
+        // Full-text search over message text (ConversationSearch): an expression index, so the hot insert path
+        // stores no extra column.
+        builder.HasIndex(m => m.Body, "ix_messages_body_search").HasMethod("GIN").IsTsVectorExpressionIndex(Services.ConversationSearch.Config);
     }
 }

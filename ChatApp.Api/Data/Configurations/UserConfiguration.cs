@@ -15,5 +15,8 @@ public class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.DisplayName).HasMaxLength(100);
         builder.Property(u => u.PasswordHash).HasMaxLength(100);
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(20);
+        builder.Property(u => u.Presence).HasConversion<string>().HasMaxLength(20).HasDefaultValue(PresenceStatus.Online).HasSentinel(PresenceStatus.Online);
+        builder.Property(u => u.NotificationsEnabled).HasDefaultValue(true).HasSentinel(true);
+        builder.Property(u => u.SecurityStamp).HasDefaultValueSql("gen_random_uuid()");
     }
 }

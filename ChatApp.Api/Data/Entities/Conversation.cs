@@ -45,4 +45,7 @@ public class Conversation
 
     /// <summary>Visitor messages no staff member has read yet; kept up to date by the message insert itself.</summary>
     public int OperatorUnreadCount { get; set; }
+
+    /// <summary>The visitor's name and e-mail for full-text search (a stored generated column with a GIN index).</summary>
+    public NpgsqlTypes.NpgsqlTsVector SearchVector { get; set; } = null!;
 }

@@ -20,6 +20,12 @@ public class Message
     public Guid? AttachmentId { get; set; }
     public Attachment? Attachment { get; set; }
 
+    /// <summary>
+    /// A private note or an activity record (assigned, closed, …): staff only. A visitor never receives one, by any
+    /// path; it never changes the conversation's preview, activity time or unread count.
+    /// </summary>
+    public bool IsPrivate { get; set; }
+
     /// <summary>Chosen by the client; unique per conversation, so a resent message is stored once.</summary>
     public required string ClientMessageId { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;

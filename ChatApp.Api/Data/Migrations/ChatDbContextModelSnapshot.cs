@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 
 #nullable disable
 
@@ -22,6 +23,40 @@ namespace ChatApp.Api.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.AssignmentSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AutoAssign")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_assign");
+
+                    b.Property<int>("MaxOpenPerOperator")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_open_per_operator");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid?>("UpdatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("updated_by_user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assignment_settings");
+
+                    b.HasIndex("UpdatedByUserId")
+                        .HasDatabaseName("ix_assignment_settings_updated_by_user_id");
+
+                    b.ToTable("assignment_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_assignment_settings_singleton", "id = 1");
+                        });
+                });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.Attachment", b =>
                 {
@@ -164,6 +199,49 @@ namespace ChatApp.Api.Data.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.CannedResponse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Shortcut")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("shortcut");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_canned_responses");
+
+                    b.HasIndex("Shortcut")
+                        .IsUnique()
+                        .HasDatabaseName("ix_canned_responses_shortcut");
+
+                    b.ToTable("canned_responses", (string)null);
+                });
+
             modelBuilder.Entity("ChatApp.Api.Data.Entities.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -222,6 +300,13 @@ namespace ChatApp.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("rating_score");
 
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_vector")
+                        .HasComputedColumnSql("to_tsvector('simple', coalesce(visitor_name, '') || ' ' || coalesce(visitor_email, '') || ' ' || replace(coalesce(visitor_email, ''), '@', ' ') || ' ' || translate(coalesce(visitor_email, ''), '@.', '  '))", true);
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -272,6 +357,11 @@ namespace ChatApp.Api.Data.Migrations
                         .HasDatabaseName("ix_conversations_rated_at")
                         .HasFilter("rated_at IS NOT NULL");
 
+                    b.HasIndex("SearchVector")
+                        .HasDatabaseName("ix_conversations_search_vector");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
+
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_conversations_status");
 
@@ -319,6 +409,12 @@ namespace ChatApp.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<bool>("IsPrivate")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("is_private");
+
                     b.Property<string>("SenderKind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -352,7 +448,48 @@ namespace ChatApp.Api.Data.Migrations
                     b.HasIndex("ConversationId", "Id")
                         .HasDatabaseName("ix_messages_conversation_id_id");
 
+                    b.HasIndex(new[] { "Body" }, "ix_messages_body_search")
+                        .HasDatabaseName("ix_messages_body")
+                        .HasAnnotation("Npgsql:TsVectorConfig", "simple");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Body" }, "ix_messages_body_search"), "GIN");
+
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.StaffConnection", b =>
+                {
+                    b.Property<string>("ConnectionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("connection_id");
+
+                    b.Property<DateTimeOffset>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("connected_at");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.Property<DateTimeOffset>("SeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("seen_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("ConnectionId")
+                        .HasName("pk_staff_connections");
+
+                    b.HasIndex("InstanceId")
+                        .HasDatabaseName("ix_staff_connections_instance_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_staff_connections_user_id");
+
+                    b.ToTable("staff_connections", (string)null);
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.User", b =>
@@ -382,17 +519,37 @@ namespace ChatApp.Api.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("is_active");
 
+                    b.Property<bool>("NotificationsEnabled")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("notifications_enabled");
+
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("password_hash");
 
+                    b.Property<string>("Presence")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("Online")
+                        .HasColumnName("presence");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("role");
+
+                    b.Property<Guid>("SecurityStamp")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("security_stamp")
+                        .HasDefaultValueSql("gen_random_uuid()");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -665,6 +822,15 @@ namespace ChatApp.Api.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.AssignmentSettings", b =>
+                {
+                    b.HasOne("ChatApp.Api.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_assignment_settings_users_updated_by_user_id");
+                });
+
             modelBuilder.Entity("ChatApp.Api.Data.Entities.AttachmentContent", b =>
                 {
                     b.HasOne("ChatApp.Api.Data.Entities.Attachment", null)
@@ -730,6 +896,16 @@ namespace ChatApp.Api.Data.Migrations
                     b.Navigation("Conversation");
 
                     b.Navigation("SenderUser");
+                });
+
+            modelBuilder.Entity("ChatApp.Api.Data.Entities.StaffConnection", b =>
+                {
+                    b.HasOne("ChatApp.Api.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_staff_connections_users_user_id");
                 });
 
             modelBuilder.Entity("ChatApp.Api.Data.Entities.WebhookDelivery", b =>

@@ -7,7 +7,8 @@ import { createTypingSender, createTypingWatcher } from '../shared/typing.js'
 
 /**
  * One open conversation in the admin view: loads it and its history, joins its hub group (again after
- * every reconnect, fetching what was missed), sends with the outbox, typing both ways, assign and close.
+ * every reconnect, fetching what was missed), sends replies and private notes with the outbox, typing both
+ * ways, assign, transfer, unassign, close and reopen.
  *
  * @param {{
  *   api: any, chat: any, conversationId: string, me: () => ({ id: string, role: string } | null),
@@ -28,10 +29,16 @@ export function createConversationController(deps) {
   })
 
   const thread = createThread({
-    send: (m) =>
-      chat.isConnected
+    send: (m) => {
+      if (m.isPrivate) {
+        return chat.isConnected
+          ? chat.invoke('SendNote', id, m.clientMessageId, m.body)
+          : api.conversations.sendNote(id, { clientMessageId: m.clientMessageId, body: m.body })
+      }
+      return chat.isConnected
         ? chat.invoke('SendMessage', id, m.clientMessageId, m.body, m.attachmentId)
-        : api.conversations.send(id, m),
+        : api.conversations.send(id, m)
+    },
     upload: (file) => api.uploads.upload(file),
   })
   const watcher = createTypingWatcher((t) => {
@@ -129,8 +136,10 @@ export function createConversationController(deps) {
     state.actionError = ''
     try {
       updateConversation(await fn())
+      return true
     } catch (error) {
       state.actionError = error?.message || 'That did not work.'
+      return false
     } finally {
       state.busy = false
     }
@@ -142,14 +151,18 @@ export function createConversationController(deps) {
     isOwn,
     load,
     markRead,
+    /** Sends a reply, or a private note with `draft.isPrivate` (never shown to the visitor). */
     send(draft) {
       typing.stop()
       return thread.send(draft)
     },
     retry: (cid) => thread.retry(cid),
-    input: (hasText) => typing.input(hasText),
-    assign: (userId) => act(() => api.conversations.assign(id, userId)),
+    /** Typing reaches the visitor only for replies: writing a note must not show "Support is typing…". */
+    input: (hasText, isPrivate = false) => (isPrivate ? typing.stop() : typing.input(hasText)),
+    assign: (userId, note) => act(() => api.conversations.assign(id, userId, note)),
+    unassign: () => act(() => api.conversations.unassign(id)),
     close: () => act(() => api.conversations.close(id)),
+    reopen: () => act(() => api.conversations.reopen(id)),
     dispose() {
       disposed = true
       markRead.cancel()

@@ -160,16 +160,52 @@ describe('conversation controller', () => {
   it('assigns (to me or to someone) and closes, keeping the server error on failure', async () => {
     const { ctl, api } = setup()
     await ctl.load()
-    await ctl.assign()
-    expect(api.conversations.assign).toHaveBeenCalledWith(ID, undefined)
+    expect(await ctl.assign()).toBe(true)
+    expect(api.conversations.assign).toHaveBeenCalledWith(ID, undefined, undefined)
     expect(ctl.state.conversation.assignedUserId).toBe('me')
-    await ctl.assign('u2')
+    await ctl.assign('u2', 'Customer wants a refund')
+    expect(api.conversations.assign).toHaveBeenLastCalledWith(ID, 'u2', 'Customer wants a refund')
     expect(ctl.state.conversation.assignedUserId).toBe('u2')
     await ctl.close()
     expect(ctl.state.conversation.status).toBe('Closed')
     api.conversations.close.mockRejectedValueOnce(new Error('Already closed'))
-    await ctl.close()
+    expect(await ctl.close()).toBe(false)
     expect(ctl.state.actionError).toBe('Already closed')
+  })
+
+  it('reopens and unassigns through the API', async () => {
+    const { ctl, api } = setup({
+      reopen: vi.fn(async () => ({ id: ID, status: 'Open', assignedUserId: null })),
+      unassign: vi.fn(async () => ({ id: ID, status: 'Open', assignedUserId: null })),
+    })
+    await ctl.load()
+    await ctl.reopen()
+    expect(api.conversations.reopen).toHaveBeenCalledWith(ID)
+    await ctl.unassign()
+    expect(api.conversations.unassign).toHaveBeenCalledWith(ID)
+    expect(ctl.state.conversation.status).toBe('Open')
+  })
+
+  it('sends a private note with SendNote (REST when the hub is down), and never as typing to the visitor', async () => {
+    const { ctl, chat, api } = setup({ sendNote: vi.fn(async (id, n) => ({ id: 21, conversationId: ID, clientMessageId: n.clientMessageId, senderKind: 'Operator', senderUserId: ME.id, body: n.body, isPrivate: true })) })
+    chat.invoke.mockImplementation(async (method, ...args) => {
+      if (method === 'SendNote') return { id: 20, conversationId: ID, clientMessageId: args[1], senderKind: 'Operator', senderUserId: ME.id, body: args[2], isPrivate: true }
+      return method === 'GetMessagesAfter' ? [] : method === 'JoinConversation' ? { id: ID, status: 'Open' } : undefined
+    })
+    await ctl.load()
+    ctl.input(true, true)
+    expect(chat.invoke).not.toHaveBeenCalledWith('SetTyping', ID, true)
+    const cid = ctl.send({ body: 'Refund approved by finance', isPrivate: true })
+    await ctl.thread.settled()
+    expect(chat.invoke).toHaveBeenCalledWith('SendNote', ID, cid, 'Refund approved by finance')
+    expect(chat.invoke).not.toHaveBeenCalledWith('SendMessage', ID, cid, expect.anything(), expect.anything())
+    expect(ctl.thread.state.messages.at(-1)).toMatchObject({ id: 20, isPrivate: true })
+
+    chat.isConnected = false
+    const offline = ctl.send({ body: 'Second note', isPrivate: true })
+    await ctl.thread.settled()
+    expect(api.conversations.sendNote).toHaveBeenCalledWith(ID, { clientMessageId: offline, body: 'Second note' })
+    expect(api.conversations.send).not.toHaveBeenCalled()
   })
 
   it('leaves the group and unsubscribes on dispose', async () => {

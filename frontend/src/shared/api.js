@@ -125,6 +125,11 @@ export function createApiClient(options = {}) {
     auth: {
       login: (email, password) => request('POST', '/api/auth/login', { body: { email, password }, auth: false }),
       me: () => request('GET', '/api/auth/me'),
+      /** Returns a LoginResult with a new token: the old one (and every other session) stops working. */
+      changePassword: (currentPassword, newPassword) =>
+        request('PUT', '/api/auth/me/password', { body: { currentPassword, newPassword } }),
+      /** @param {{ notificationsEnabled?: boolean }} preferences */
+      updatePreferences: (preferences) => request('PUT', '/api/auth/me/preferences', { body: preferences }),
     },
     widget: {
       settings: () => request('GET', '/api/widget/settings', { auth: false }),
@@ -145,19 +150,44 @@ export function createApiClient(options = {}) {
         request('POST', `/api/widget/conversations/${id(conversationId)}/messages`, { body: message }),
     },
     conversations: {
-      /** @param {{ status?: string, assignee?: string, page?: number, pageSize?: number }} [filter] */
+      /** @param {{ status?: string, assignee?: string, q?: string, page?: number, pageSize?: number }} [filter] */
       list: (filter = {}) => request('GET', '/api/conversations', { query: filter }),
+      /** Per inbox tab, how many conversations have unread visitor messages. */
+      counts: () => request('GET', '/api/conversations/counts'),
       get: (conversationId) => request('GET', `/api/conversations/${id(conversationId)}`),
       messages: (conversationId, after = 0, limit = 500) =>
         request('GET', `/api/conversations/${id(conversationId)}/messages`, { query: { after, limit } }),
       send: (conversationId, message) =>
         request('POST', `/api/conversations/${id(conversationId)}/messages`, { body: message }),
-      assign: (conversationId, userId) =>
-        request('POST', `/api/conversations/${id(conversationId)}/assign`, { body: userId ? { userId } : {} }),
+      /** @param {{ clientMessageId: string, body: string }} note */
+      sendNote: (conversationId, note) =>
+        request('POST', `/api/conversations/${id(conversationId)}/notes`, { body: note }),
+      /** To the caller (no userId), or to a colleague with an optional private note (a transfer). */
+      assign: (conversationId, userId, note) =>
+        request('POST', `/api/conversations/${id(conversationId)}/assign`, {
+          body: { ...(userId ? { userId } : {}), ...(note ? { note } : {}) },
+        }),
+      unassign: (conversationId) => request('POST', `/api/conversations/${id(conversationId)}/unassign`),
       close: (conversationId) => request('POST', `/api/conversations/${id(conversationId)}/close`),
+      reopen: (conversationId) => request('POST', `/api/conversations/${id(conversationId)}/reopen`),
       transcript: (conversationId) => download(`/api/conversations/${id(conversationId)}/transcript`, { tz: tz() }),
     },
+    cannedResponses: {
+      list: () => request('GET', '/api/canned-responses'),
+      /** @param {{ shortcut: string, title: string, body: string }} canned */
+      create: (canned) => request('POST', '/api/canned-responses', { body: canned }),
+      update: (cannedId, canned) => request('PUT', `/api/canned-responses/${id(cannedId)}`, { body: canned }),
+      remove: (cannedId) => request('DELETE', `/api/canned-responses/${id(cannedId)}`),
+    },
+    presence: {
+      list: () => request('GET', '/api/presence'),
+      /** @param {'Online' | 'Away' | 'Offline'} status */
+      set: (status) => request('PUT', '/api/presence/me', { body: { status } }),
+    },
     settings: {
+      assignment: () => request('GET', '/api/settings/assignment'),
+      /** @param {{ autoAssign?: boolean, maxOpenPerOperator?: number }} settings */
+      updateAssignment: (settings) => request('PUT', '/api/settings/assignment', { body: settings }),
       widget: () => request('GET', '/api/settings/widget'),
       saveWidget: (settings) => request('PUT', '/api/settings/widget', { body: settings }),
       rotateIdentitySecret: () => request('POST', '/api/settings/widget/identity-secret'),
@@ -167,6 +197,8 @@ export function createApiClient(options = {}) {
       create: (user) => request('POST', '/api/users', { body: user }),
       setRole: (userId, role) => request('PUT', `/api/users/${id(userId)}/role`, { body: { role } }),
       deactivate: (userId) => request('POST', `/api/users/${id(userId)}/deactivate`),
+      reactivate: (userId) => request('POST', `/api/users/${id(userId)}/reactivate`),
+      resetPassword: (userId, password) => request('PUT', `/api/users/${id(userId)}/password`, { body: { password } }),
     },
     /** Admin reports: `period` is `{ from, to, tz, operatorId? }` (dates yyyy-MM-dd, IANA time zone). */
     reports: {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createChatConnection, fetchMissed, nextRetryDelay } from './chatConnection.js'
+import { WAIT } from '../testUtils.js'
 
 function fakeHubConnection() {
   const handlers = {}
@@ -99,7 +100,7 @@ describe('createChatConnection', () => {
     await chat.start()
     conn.handlers.close(new Error('server closed'))
     expect(chat.status).toBe('reconnecting')
-    await vi.waitFor(() => expect(resume).toHaveBeenLastCalledWith('restarted'))
+    await vi.waitFor(() => expect(resume).toHaveBeenLastCalledWith('restarted'), WAIT)
     expect(conn.start).toHaveBeenCalledTimes(2)
     expect(chat.status).toBe('connected')
   })

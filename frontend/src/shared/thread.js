@@ -13,7 +13,7 @@ export const MAX_AUTOMATIC_RETRIES = 12
  * MessageReceived, or a resume after reconnecting).
  *
  * @param {{
- *   send: (message: { clientMessageId: string, body: string, attachmentId: string | null }) => Promise<any>,
+ *   send: (message: { clientMessageId: string, body: string, attachmentId: string | null, isPrivate: boolean }) => Promise<any>,
  *   upload?: (file: File) => Promise<{ id: string }>,
  *   timeoutMs?: number,
  *   newId?: () => string,
@@ -70,6 +70,7 @@ export function createThread(options) {
           clientMessageId: entry.clientMessageId,
           body: entry.body,
           attachmentId: entry.attachment?.id ?? null,
+          isPrivate: entry.isPrivate,
         }),
         timeoutMs,
       )
@@ -98,8 +99,8 @@ export function createThread(options) {
   }
 
   /**
-   * Queues and sends an own message. Returns the clientMessageId.
-   * @param {{ body?: string, file?: File | null }} draft
+   * Queues and sends an own message (a private note with `isPrivate`). Returns the clientMessageId.
+   * @param {{ body?: string, file?: File | null, isPrivate?: boolean }} draft
    */
   function send(draft) {
     const body = (draft.body ?? '').trim()
@@ -115,6 +116,7 @@ export function createThread(options) {
       state: 'sending',
       error: null,
       createdAt: new Date().toISOString(),
+      isPrivate: !!draft.isPrivate,
     }
     state.outbox.push(entry)
     // deliver() works on the reactive proxy so its state changes show.

@@ -16,7 +16,7 @@ describe('createThread', () => {
     const cid = thread.send({ body: '  hello  ' })
     expect(thread.state.outbox).toHaveLength(1)
     expect(thread.state.outbox[0]).toMatchObject({ clientMessageId: cid, body: 'hello', state: 'sending' })
-    expect(send).toHaveBeenCalledWith({ clientMessageId: cid, body: 'hello', attachmentId: null })
+    expect(send).toHaveBeenCalledWith({ clientMessageId: cid, body: 'hello', attachmentId: null, isPrivate: false })
     resolve(stored(cid, 10))
     await thread.settled()
     expect(thread.state.outbox).toHaveLength(0)
@@ -78,7 +78,7 @@ describe('createThread', () => {
     const file = new File(['x'], 'a.png', { type: 'image/png' })
     const cid = thread.send({ body: '', file })
     await thread.settled()
-    expect(send.mock.calls[0][0]).toEqual({ clientMessageId: cid, body: '', attachmentId: 'att-1' })
+    expect(send.mock.calls[0][0]).toEqual({ clientMessageId: cid, body: '', attachmentId: 'att-1', isPrivate: false })
     // The very File object reaches the upload (a reactive proxy would not go into FormData).
     expect(upload.mock.calls[0][0]).toBe(file)
     await thread.retry(cid)

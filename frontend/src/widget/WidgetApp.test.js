@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setLanguage } from '../shared/i18n.js'
-import { byLabel, byRoleText, flush, mount, type } from '../testUtils.js'
+import { byLabel, byRoleText, flush, mount, type, WAIT } from '../testUtils.js'
 import WidgetApp from './WidgetApp.vue'
 import { VISITOR_TOKEN_KEY } from './widgetStore.js'
 
@@ -138,7 +138,7 @@ describe('WidgetApp', () => {
     vi.stubGlobal('fetch', vi.fn(async (url) =>
       url === '/api/widget/settings' ? json(200, publicSettings({ defaultLanguage: 'fr' })) : json(404, {})))
     view = mount(WidgetApp)
-    await vi.waitFor(() => expect(view.el.querySelector('form[aria-label="Démarrer une conversation"]')).not.toBeNull())
+    await vi.waitFor(() => expect(view.el.querySelector('form[aria-label="Démarrer une conversation"]')).not.toBeNull(), WAIT)
     expect(byRoleText(view.el, 'button', 'Démarrer la conversation')).not.toBeNull()
     expect(view.el.textContent).toContain('En ligne')
   })
@@ -155,7 +155,7 @@ describe('WidgetApp', () => {
     })
     vi.stubGlobal('fetch', fetch)
     view = mount(WidgetApp)
-    await vi.waitFor(() => expect(view.el.querySelector('form[aria-label="Rate this conversation"]')).not.toBeNull())
+    await vi.waitFor(() => expect(view.el.querySelector('form[aria-label="Rate this conversation"]')).not.toBeNull(), WAIT)
     const form = view.el.querySelector('form[aria-label="Rate this conversation"]')
     byLabel(form, '4 stars').click()
     await type(byLabel(form, 'Comment (optional)'), 'Kind')

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../shared/api.js'
 import { createWidgetStore, VISITOR_TOKEN_KEY, visitorStorage } from './widgetStore.js'
+import { WAIT } from '../testUtils.js'
 
 const CID = '11111111-1111-1111-1111-111111111111'
 
@@ -292,7 +293,7 @@ describe('visitorStorage', () => {
     })
 
     const cid = store.send({ body: 'hello?' })
-    await vi.waitFor(() => expect(waits).toEqual([5000]))
+    await vi.waitFor(() => expect(waits).toEqual([5000]), WAIT)
     expect(store.state.serverUnavailable).toBe(true)
     expect(store.thread.state.outbox[0]).toMatchObject({ clientMessageId: cid, state: 'sending' })
 

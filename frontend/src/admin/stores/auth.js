@@ -34,6 +34,11 @@ export const useAuthStore = defineStore('auth', {
   actions: {
     async login(email, password) {
       const result = await services.api.auth.login(email, password)
+      this.setSession(result)
+      return result.user
+    },
+    /** Keeps a LoginResult (from signing in, or from a password change, which issues a new token). */
+    setSession(result) {
       this.token = result.accessToken
       this.user = result.user
       this.expiresAt = result.expiresAt ?? null
@@ -42,7 +47,15 @@ export const useAuthStore = defineStore('auth', {
       localStorage.setItem(USER_KEY, JSON.stringify(this.user))
       if (this.expiresAt) localStorage.setItem(EXPIRES_KEY, this.expiresAt)
       else localStorage.removeItem(EXPIRES_KEY)
-      return result.user
+    },
+    /** The signed-in user changed (preferences, status). */
+    setUser(user) {
+      this.user = { ...this.user, ...user }
+      localStorage.setItem(USER_KEY, JSON.stringify(this.user))
+    },
+    /** Changes the password; the server ends every other session and returns a new token for this one. */
+    async changePassword(currentPassword, newPassword) {
+      this.setSession(await services.api.auth.changePassword(currentPassword, newPassword))
     },
     /** Refreshes the signed-in user (role or name may have changed). A 401 ends the session via expire(). */
     async refreshMe() {
