@@ -213,6 +213,9 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
             service.Add("restart", "unless-stopped");
             // Not published: the API is reached through the front end's nginx only.
             service.Add("expose", Sequence(ContainerHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            // Every hub connection holds a socket: the usual default of 1,024 descriptors caps an instance far below
+            // the connections it can hold in memory (about 42 KiB each), and when they run out .NET cannot even map code.
+            service.Add("ulimits", new YamlMappingNode { { "nofile", new YamlMappingNode { { "soft", "65536" }, { "hard", "65536" } } } });
             if (project.Annotations.OfType<HealthCheckAnnotation>().Any())
             {
                 // The .NET runtime images have bash but no curl: a bare HTTP/1.1 request over /dev/tcp.

@@ -63,9 +63,10 @@ public sealed class ComposeManifestTests(PublishedCompose published) : IClassFix
     }
 
     [Fact]
-    public void Api_RunsTwoReplicas_OnTheRedisBackplane()
+    public void Api_RunsTwoReplicas_OnTheRedisBackplane_WithDescriptorsForEveryConnection()
     {
         Assert.Equal("2", ((YamlMappingNode)Service(AppResources.Api)["deploy"])["replicas"].ToString());
+        Assert.Equal("65536", ((YamlMappingNode)((YamlMappingNode)Service(AppResources.Api)["ulimits"])["nofile"])["soft"].ToString());
         Assert.Equal("redis:6379,password=${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}", Environment(AppResources.Api)["ConnectionStrings__redis"]);
         Assert.DoesNotContain(Environment(AppResources.Api).Keys, k => k.StartsWith("REDIS_", StringComparison.Ordinal));
         Assert.StartsWith("docker.io/library/redis:7.0.", Scalar(Service(AppResources.Redis), "image"));
