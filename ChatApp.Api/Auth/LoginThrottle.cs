@@ -137,6 +137,7 @@ public sealed class LoginThrottle : IDisposable
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
+                // Unknown then: the account-wide slowdown applies, as it would to a new address.
             }
         }
         return false;
