@@ -149,23 +149,6 @@ public class AdminReportsBrowserTests(ApiFixture api, BrowserFixture browser, IT
         return page;
     }
 
-    private async Task RunAsync(Func<Task> scenario, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
-    {
-        try
-        {
-            await scenario();
-        }
-        catch
-        {
-            var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "browser-failures")).FullName;
-            var i = 0;
-            foreach (var page in _contexts.SelectMany(c => c.Pages))
-            {
-                var file = Path.Combine(folder, $"{test}-{++i}.png");
-                await page.ScreenshotAsync(new() { Path = file, FullPage = true });
-                output.WriteLine($"Screenshot: {file}");
-            }
-            throw;
-        }
-    }
+    private Task RunAsync(Func<Task> scenario, [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
+        BrowserScenario.RunAsync(_contexts, line => BrowserScenario.Log(output, line), scenario, test);
 }

@@ -360,47 +360,8 @@ public class ChatBrowserTests(ApiFixture api, BrowserFixture browser, ITestOutpu
     private static async Task ExpectNotReloadedAsync(IPage page) =>
         Assert.True(await page.EvaluateAsync<bool>("() => window.__notReloaded === true"), "The page was reloaded.");
 
-    /// <summary>Runs a scenario; on failure, saves a screenshot of every open page next to the test binaries.</summary>
-    private async Task RunAsync(Func<Task> scenario, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
-    {
-        try
-        {
-            await scenario();
-        }
-        catch
-        {
-            var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "browser-failures")).FullName;
-            var i = 0;
-            foreach (var page in _contexts.SelectMany(c => c.Pages))
-            {
-                var file = Path.Combine(folder, $"{test}-{++i}.png");
-                try
-                {
-                    await page.ScreenshotAsync(new() { Path = file, FullPage = true, Timeout = 5_000 });
-                    Log($"Screenshot: {file} ({page.Url})");
-                }
-                catch (PlaywrightException e)
-                {
-                    Log($"No screenshot of {page.Url}: {e.Message}");
-                }
-            }
-            if (_frontend is not null)
-            {
-                Log("vite preview output:\n" + _frontend.Output);
-            }
-            throw;
-        }
-    }
+    private Task RunAsync(Func<Task> scenario, [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
+        BrowserScenario.RunAsync(_contexts, Log, scenario, test, () => _frontend is null ? null : "vite preview output:\n" + _frontend.Output);
 
-    private void Log(string line)
-    {
-        try
-        {
-            output.WriteLine(line);
-        }
-        catch (InvalidOperationException)
-        {
-            // The test has finished: late console messages have nowhere to go.
-        }
-    }
+    private void Log(string line) => BrowserScenario.Log(output, line);
 }
