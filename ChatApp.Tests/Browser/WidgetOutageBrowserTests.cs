@@ -2,7 +2,6 @@ using ChatApp.Tests.Hub;
 using ChatApp.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using Npgsql;
 using static Microsoft.Playwright.Assertions;
 
 namespace ChatApp.Tests.Browser;
@@ -22,10 +21,8 @@ public sealed class WidgetOutageBrowserTests(ApiFixture api, BrowserFixture brow
     public async Task InitializeAsync()
     {
         await api.ResetAsync();
-        var target = new NpgsqlConnectionStringBuilder(api.ConnectionString);
-        _database = new DroppingProxy(new Uri($"tcp://{target.Host}:{target.Port}"));
-        var proxied = new NpgsqlConnectionStringBuilder(api.ConnectionString) { Host = "127.0.0.1", Port = _database.BaseAddress.Port };
-        _factory = new ChatApiFactory(proxied.ConnectionString);
+        _database = api.CreateDatabaseProxy();
+        _factory = api.CreateFactoryThrough(_database);
         _frontend = await FrontendServer.StartAsync(_factory.BaseAddress);
     }
 

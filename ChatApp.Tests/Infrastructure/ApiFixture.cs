@@ -6,6 +6,7 @@ using ChatApp.Api.Data;
 using ChatApp.Api.Data.Entities;
 using ChatApp.Api.Services;
 using ChatApp.MigrationService;
+using ChatApp.Tests.Hub;
 using Microsoft.AspNetCore.SignalR.Client;
 using ChatApp.Api.Settings;
 using Microsoft.EntityFrameworkCore;
@@ -65,6 +66,17 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public ChatApiFactory CreateFactory(int port = 0, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(ConnectionString, port, settings);
+
+    /// <summary>A proxy in front of the test database that a test can cut (the database goes away) and restore.</summary>
+    public DroppingProxy CreateDatabaseProxy()
+    {
+        var target = new NpgsqlConnectionStringBuilder(ConnectionString);
+        return new DroppingProxy(new Uri($"tcp://{target.Host}:{target.Port}"));
+    }
+
+    /// <summary>An API (not started) whose every database connection goes through <paramref name="database"/>.</summary>
+    public ChatApiFactory CreateFactoryThrough(DroppingProxy database) =>
+        new(new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = database.BaseAddress.Port }.ConnectionString);
 
     public ChatDbContext CreateDbContext() => new(
         new DbContextOptionsBuilder<ChatDbContext>().UseNpgsql(ConnectionString).UseChatConventions().Options);

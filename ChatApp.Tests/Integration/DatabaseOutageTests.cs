@@ -22,10 +22,8 @@ public sealed class DatabaseOutageTests(ApiFixture api) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await api.ResetAsync();
-        var target = new NpgsqlConnectionStringBuilder(api.ConnectionString);
-        _database = new DroppingProxy(new Uri($"tcp://{target.Host}:{target.Port}"));
-        var proxied = new NpgsqlConnectionStringBuilder(api.ConnectionString) { Host = "127.0.0.1", Port = _database.BaseAddress.Port };
-        _factory = new ChatApiFactory(proxied.ConnectionString);
+        _database = api.CreateDatabaseProxy();
+        _factory = api.CreateFactoryThrough(_database);
         _factory.StartServer();
     }
 
