@@ -199,8 +199,12 @@ public sealed class MessageWriter : BackgroundService
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::timestamptz[], $9::text[])
                 WITH ORDINALITY AS t(conversation_id, sender_kind, sender_user_id, visitor_id, body, attachment_id, client_message_id, created_at, preview, ord)
         ), allowed AS (
-            SELECT i.* FROM input i JOIN conversations c ON c.id = i.conversation_id
-            WHERE c.status <> 'Closed' AND (i.visitor_id = '00000000-0000-0000-0000-000000000000' OR c.visitor_id = i.visitor_id)
+            -- LIMIT 1 keeps this a primary-key lookup per message: as a join, a generic plan scanned every conversation.
+            SELECT i.* FROM input i CROSS JOIN LATERAL (
+                SELECT 1 FROM conversations c
+                WHERE c.id = i.conversation_id AND c.status <> 'Closed'
+                  AND (i.visitor_id = '00000000-0000-0000-0000-000000000000' OR c.visitor_id = i.visitor_id)
+                LIMIT 1) open
         ), ins AS (
             INSERT INTO messages (conversation_id, sender_kind, sender_user_id, body, attachment_id, client_message_id, created_at)
             SELECT conversation_id, sender_kind, NULLIF(sender_user_id, '00000000-0000-0000-0000-000000000000'), body,
@@ -233,7 +237,9 @@ public sealed class MessageWriter : BackgroundService
                 operator_last_read_message_id = GREATEST(c.operator_last_read_message_id, COALESCE(x.last_staff_id, 0)),
                 visitor_last_read_message_id = GREATEST(c.visitor_last_read_message_id, COALESCE(x.last_visitor_id, 0))
             FROM activity x WHERE c.id = x.conversation_id
-            RETURNING c.*
+            RETURNING c.id, c.status, c.visitor_id, c.visitor_name, c.visitor_email, c.assigned_user_id, c.created_at,
+                      c.last_message_at, c.last_message_preview, c.operator_unread_count, c.closed_at, c.is_offline_message,
+                      c.rating_score, c.rating_comment, c.rated_at
         )
         SELECT ins.conversation_id, ins.client_message_id, ins.id, ins.created_at,
                u.status, u.visitor_id, u.visitor_name, u.visitor_email, u.assigned_user_id, au.display_name,
