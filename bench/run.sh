@@ -62,7 +62,7 @@ fi
 echo "== Starting PostgreSQL on 127.0.0.1:$PG_PORT (ChatApp.AppHost/postgres-server.sh)"
 PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 PGDATA="$WORK/pgdata" PGPORT=$PG_PORT POSTGRES_PASSWORD=$PASSWORD ChatApp.AppHost/postgres-server.sh \
-  -c max_connections=300 -c shared_buffers=512MB -c shared_preload_libraries=pg_stat_statements > "$WORK/postgres.log" 2>&1 &
+  -c max_connections=300 -c shared_buffers=512MB -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on > "$WORK/postgres.log" 2>&1 &
 PG_PID=$!
 for _ in $(seq 1 300); do grep -q "ready on" "$WORK/postgres.log" && break; kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
 grep -q "ready on" "$WORK/postgres.log" || { echo "PostgreSQL did not start:"; cat "$WORK/postgres.log"; exit 1; }

@@ -199,12 +199,8 @@ public sealed class MessageWriter : BackgroundService
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::timestamptz[], $9::text[])
                 WITH ORDINALITY AS t(conversation_id, sender_kind, sender_user_id, visitor_id, body, attachment_id, client_message_id, created_at, preview, ord)
         ), allowed AS (
-            -- LIMIT 1 keeps this a primary-key lookup per message: as a join, a generic plan scanned every conversation.
-            SELECT i.* FROM input i CROSS JOIN LATERAL (
-                SELECT 1 FROM conversations c
-                WHERE c.id = i.conversation_id AND c.status <> 'Closed'
-                  AND (i.visitor_id = '00000000-0000-0000-0000-000000000000' OR c.visitor_id = i.visitor_id)
-                LIMIT 1) open
+            SELECT i.* FROM input i JOIN conversations c ON c.id = i.conversation_id
+            WHERE c.status <> 'Closed' AND (i.visitor_id = '00000000-0000-0000-0000-000000000000' OR c.visitor_id = i.visitor_id)
         ), ins AS (
             INSERT INTO messages (conversation_id, sender_kind, sender_user_id, body, attachment_id, client_message_id, created_at)
             SELECT conversation_id, sender_kind, NULLIF(sender_user_id, '00000000-0000-0000-0000-000000000000'), body,

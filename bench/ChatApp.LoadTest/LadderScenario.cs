@@ -374,7 +374,8 @@ public sealed class LadderScenario(Options options)
             await using var connection = new NpgsqlConnection(options.ConnectionString);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("""
-                SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 120), calls, rows, total_exec_time, shared_blks_hit + shared_blks_read, wal_records
+                SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 120), calls, rows, total_exec_time, shared_blks_hit + shared_blks_read, wal_records,
+                       plans, total_plan_time
                 FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 6
                 """, connection);
             await using var reader = await command.ExecuteReaderAsync();
@@ -390,6 +391,9 @@ public sealed class LadderScenario(Options options)
                     ["exec_ms_per_message"] = Math.Round(reader.GetDouble(3) / Math.Max(1, messages), 4),
                     ["blocks_per_message"] = Math.Round(reader.GetDecimal(4) / Math.Max(1, messages), 2),
                     ["wal_records_per_message"] = Math.Round(reader.GetInt64(5) / (double)Math.Max(1, messages), 2),
+                    // Plans per call near 1 means a custom plan every time (pg_stat_statements.track_planning is on in bench/run.sh).
+                    ["plans"] = reader.GetInt64(6),
+                    ["plan_ms_per_message"] = Math.Round(reader.GetDouble(7) / Math.Max(1, messages), 4),
                 });
             }
         }
