@@ -78,7 +78,7 @@ ADMIN_PASSWORD=bench-admin-password
 ConnectionStrings__chatdb="$CS" Admin__Email=admin@bench.local Admin__Password=$ADMIN_PASSWORD \
   DOTNET_ENVIRONMENT=Production dotnet "$APP_DIR/ChatApp.MigrationService/bin/Release/net10.0/ChatApp.MigrationService.dll" \
   --contentRoot "$APP_DIR/ChatApp.MigrationService/bin/Release/net10.0" >/dev/null
-# A schema experiment without a migration: EXTRA_SQL="DROP INDEX ix_messages_body_search" bench/run.sh
+# A schema experiment without a migration: EXTRA_SQL="DROP INDEX ix_messages_body" bench/run.sh
 [ -n "${EXTRA_SQL:-}" ] && { echo "== Extra SQL: $EXTRA_SQL"; psql_ -qc "$EXTRA_SQL" chatdb; }
 
 REDIS_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
