@@ -3,8 +3,8 @@ using ChatApp.Api.Data.Entities;
 namespace ChatApp.Api.Services;
 
 /// <summary>
-/// The records of what happened to a conversation (assigned, unassigned, closed, reopened) that appear in its thread for
-/// staff, and the one rule of who sees which messages.
+/// The records of what happened to a conversation (assigned, unassigned, closed, reopened) and the notes that appear in
+/// its thread for staff, and the one rule of who sees which messages.
 /// </summary>
 public static class ConversationActivity
 {
@@ -24,6 +24,18 @@ public static class ConversationActivity
         Body = text,
         // Generated, so each record is stored once like any other message.
         ClientMessageId = $"activity:{Guid.CreateVersion7()}",
+        IsPrivate = true,
+        CreatedAt = at,
+    };
+
+    /// <summary>A private note by <paramref name="author"/>, stored once per <paramref name="clientMessageId"/>.</summary>
+    public static Message Note(Guid conversationId, Caller author, string body, string clientMessageId, DateTimeOffset at) => new()
+    {
+        ConversationId = conversationId,
+        SenderKind = SenderKind.Operator,
+        SenderUserId = author.Id,
+        Body = body,
+        ClientMessageId = clientMessageId,
         IsPrivate = true,
         CreatedAt = at,
     };

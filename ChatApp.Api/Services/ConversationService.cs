@@ -218,16 +218,7 @@ public class ConversationService(
         {
             return (EnsureSameSender(existing, caller, isPrivate: true), false);
         }
-        var note = new Message
-        {
-            ConversationId = conversationId,
-            SenderKind = SenderKind.Operator,
-            SenderUserId = caller.Id,
-            Body = body,
-            ClientMessageId = clientMessageId,
-            IsPrivate = true,
-            CreatedAt = time.GetUtcNow(),
-        };
+        var note = ConversationActivity.Note(conversationId, caller, body, clientMessageId, time.GetUtcNow());
         db.Messages.Add(note);
         try
         {
@@ -297,16 +288,7 @@ public class ConversationService(
         };
         if (noteBody is not null)
         {
-            records.Add(new Message
-            {
-                ConversationId = conversation.Id,
-                SenderKind = SenderKind.Operator,
-                SenderUserId = caller.Id,
-                Body = noteBody,
-                ClientMessageId = $"transfer-note:{Guid.CreateVersion7()}",
-                IsPrivate = true,
-                CreatedAt = now,
-            });
+            records.Add(ConversationActivity.Note(conversation.Id, caller, noteBody, $"transfer-note:{Guid.CreateVersion7()}", now));
         }
         db.Messages.AddRange(records);
         await db.SaveChangesAsync(ct);

@@ -46,16 +46,8 @@ public class PresenceService(
     public Task<bool> IsAnyOperatorOnlineAsync(CancellationToken ct = default) =>
         db.Users.Online(db, Cutoff).AnyAsync(ct);
 
-    public async Task<IReadOnlyList<PresenceDto>> ListAsync(CancellationToken ct = default)
-    {
-        var cutoff = Cutoff;
-        var users = await db.Users.AsNoTracking()
-            .Where(u => u.IsActive)
-            .OrderBy(u => u.DisplayName)
-            .Select(u => new { u.Id, u.DisplayName, u.Role, u.Presence, Connected = db.StaffConnections.Any(c => c.UserId == u.Id && c.SeenAt > cutoff) })
-            .ToListAsync(ct);
-        return [.. users.Select(u => new PresenceDto(u.Id, u.DisplayName, u.Role, u.Connected ? u.Presence : PresenceStatus.Offline))];
-    }
+    public async Task<IReadOnlyList<PresenceDto>> ListAsync(CancellationToken ct = default) =>
+        await WithStatus(db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.DisplayName)).ToListAsync(ct);
 
     /// <summary>The status the user chooses; colleagues see it while the user is connected.</summary>
     public async Task<PresenceDto> SetStatusAsync(Caller caller, PresenceStatus? status, CancellationToken ct = default)
@@ -157,14 +149,15 @@ public class PresenceService(
         return db.StaffConnections.AnyAsync(c => c.UserId == userId && c.ConnectionId != connectionId && c.SeenAt > cutoff, ct);
     }
 
-    private async Task<PresenceDto> GetAsync(Guid userId, CancellationToken ct)
+    private Task<PresenceDto> GetAsync(Guid userId, CancellationToken ct) =>
+        WithStatus(db.Users.AsNoTracking().Where(u => u.Id == userId)).FirstAsync(ct);
+
+    /// <summary>Each user's presence: the status they chose while they have a live connection, otherwise offline.</summary>
+    private IQueryable<PresenceDto> WithStatus(IQueryable<User> users)
     {
         var cutoff = Cutoff;
-        var user = await db.Users.AsNoTracking()
-            .Where(u => u.Id == userId)
-            .Select(u => new { u.Id, u.DisplayName, u.Role, u.Presence, Connected = db.StaffConnections.Any(c => c.UserId == u.Id && c.SeenAt > cutoff) })
-            .FirstAsync(ct);
-        return new PresenceDto(user.Id, user.DisplayName, user.Role, user.Connected ? user.Presence : PresenceStatus.Offline);
+        return users.Select(u => new PresenceDto(u.Id, u.DisplayName, u.Role,
+            db.StaffConnections.Any(c => c.UserId == u.Id && c.SeenAt > cutoff) ? u.Presence : PresenceStatus.Offline));
     }
 
     /// <summary>Tells all staff the user's status as it is now; someone who came online may take waiting conversations.</summary>
