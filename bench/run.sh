@@ -4,7 +4,8 @@
 #
 #   ladder       offered rates 1 (clients connected, next to idle; measured after SETTLE s, 30 by default, so the runtime's
 #                tier-1 JIT compilation of what the warm-up ran is not counted as idle burn), 100, 500, 2,000, 5,000 msg/s, then upward in
-#                CLIMB steps until a rung fails (p99 > 100 ms, or anything lost): per rung the API's and PostgreSQL's
+#                CLIMB steps until a rung fails (p99 > 100 ms, or anything lost), then halves the gap between the last rung
+#                that held and the first that failed down to KNEE_STEP msg/s (500): per rung the API's and PostgreSQL's
 #                CPU from /proc, CPU per message, p50/p99 from each message's intended send time, loss, duplicates and
 #                order, and every acknowledged message checked in the database exactly once. One table.
 #                With INSTANCES=2 the same ladder runs again on two API instances with the SignalR Redis backplane
@@ -25,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${N:-200}; M=${M:-10}; DURATION=${DURATION:-20}; WARMUP=${WARMUP:-5}; SETTLE=${SETTLE:-30}
-RATES=${RATES:-1,100,500,2000,5000}; CLIMB=${CLIMB:-2500}; MAX_RATE=${MAX_RATE:-30000}
+RATES=${RATES:-1,100,500,2000,5000}; CLIMB=${CLIMB:-2500}; MAX_RATE=${MAX_RATE:-30000}; KNEE_STEP=${KNEE_STEP:-500}
 INSTANCES=${INSTANCES:-1}; PROTOCOL=${PROTOCOL:-json}; SCENARIOS=${SCENARIOS:-ladder,connections}
 CONNECTIONS=${CONNECTIONS:-20000}; SOURCE_ADDRESSES=${SOURCE_ADDRESSES:-4}
 API_PORT=${API_PORT:-5380}; PG_PORT=${PG_PORT:-54380}; REDIS_PORT=${REDIS_PORT:-6390}
@@ -118,7 +119,7 @@ ladder() { # label output [--redis-pid pid]
   local label=$1 output=$2; shift 2
   echo "== Ladder, $label: N=$N conversations, M=$M operators, $PROTOCOL, rates $RATES then +$CLIMB to the knee, $DURATION s a rung (+$WARMUP s warm-up); $(uptime | sed 's/.*load/load/')"
   loadtest --mode ladder --label "$label" --conversations "$N" --operators "$M" --rates "$RATES" --climb-step "$CLIMB" \
-    --max-rate "$MAX_RATE" --duration "$DURATION" --warmup "$WARMUP" --settle "$SETTLE" --connection-string "$CS" \
+    --max-rate "$MAX_RATE" --knee-step "$KNEE_STEP" --duration "$DURATION" --warmup "$WARMUP" --settle "$SETTLE" --connection-string "$CS" \
     --api-pids "$(api_pids)" --postgres-pid "$POSTMASTER" --output "$output" "$@"
 }
 

@@ -59,8 +59,9 @@ public sealed class LadderScenario(Options options)
         await RunRungAsync("w", 500, 0, 5);
 
         var rungs = new List<Dictionary<string, object>>();
+        // The highest rate that held with every lower rate measured holding too, and the lowest that failed.
         var sustainable = 0;
-        var allSustained = true;
+        int? failed = null;
         var queue = new Queue<int>(rates);
         for (var k = 0; queue.TryDequeue(out var rate); k++)
         {
@@ -68,13 +69,21 @@ public sealed class LadderScenario(Options options)
             var result = await RunRungAsync($"r{k}", rate, rate < 100 ? options.SettleSeconds : options.WarmupSeconds, options.DurationSeconds);
             rungs.Add(result);
             Console.WriteLine(Table([result], header: k == 0));
-            var sustained = (bool)result["sustained"];
-            if (sustained && allSustained) sustainable = rate;
-            allSustained &= sustained;
-            // Every listed rate is measured; past them the ladder climbs while every rung so far held.
-            if (climb && allSustained && queue.Count == 0 && rate >= 1000 && rate + options.ClimbStep <= options.MaxRate)
+            if (failed is null || rate < failed)
+            {
+                if ((bool)result["sustained"]) sustainable = Math.Max(sustainable, rate);
+                else failed = rate;
+            }
+            if (queue.Count > 0) continue;
+            // Every listed rate is measured; past them the ladder climbs while every rung so far held, then halves the
+            // gap between the last rung that held and the first that failed down to KneeStep, to place the knee.
+            if (climb && failed is null && rate >= 1000 && rate + options.ClimbStep <= options.MaxRate)
             {
                 queue.Enqueue(rate + options.ClimbStep);
+            }
+            else if (failed is { } above && sustainable >= 100 && options.KneeStep > 0 && above - sustainable > options.KneeStep)
+            {
+                queue.Enqueue(sustainable + Math.Max(1, (above - sustainable) / 2 / options.KneeStep) * options.KneeStep);
             }
         }
         foreach (var c in _conversations) await c.Visitor.DisposeAsync();

@@ -19,6 +19,8 @@ public sealed record Options
     public IReadOnlyList<int> Rates { get; init; } = [1, 100, 500, 2000, 5000];
     public int ClimbStep { get; init; } = 2500;
     public int MaxRate { get; init; } = 30_000;
+    /// <summary>After the first failing rung, rungs halve the gap to the last that held until it is at most this (0: no search).</summary>
+    public int KneeStep { get; init; } = 500;
     /// <summary>A rung is sustained when p99 is at most this and nothing is lost (the knee is the first that is not).</summary>
     public double SustainedP99Ms { get; init; } = 100;
     public IReadOnlyList<int> ApiPids { get; init; } = [];
@@ -69,6 +71,7 @@ public sealed record Options
             Rates = Get("rates") is { } rates ? [.. rates.Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))] : [1, 100, 500, 2000, 5000],
             ClimbStep = Int("climb-step", 2500),
             MaxRate = Int("max-rate", 30_000),
+            KneeStep = Int("knee-step", 500),
             SustainedP99Ms = Int("sustained-p99-ms", 100),
             ApiPids = Get("api-pids") is { } pids ? [.. pids.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture))] : [],
             PostgresPid = Get("postgres-pid") is { } pg ? int.Parse(pg, CultureInfo.InvariantCulture) : null,
