@@ -8,7 +8,8 @@
 #   no-update   the same statement cut before the activity update: the check and the insert
 #   insert      a plain INSERT into messages: its indexes, foreign keys and webhook trigger, nothing else
 #
-# alternating, ROUNDS times; CPU from /proc of the postmaster and every child (exited ones through cutime). The
+# alternating, ROUNDS times; CPU from /proc of the postmaster and every child (exited ones through cutime), and each
+# transaction's latency from pgbench's log (from its scheduled start to the commit's answer, as the ladder counts). The
 # floor under all three, a one-row insert into a table with only the messages table's keys, is bench/pg-floor.sh.
 #
 #   bench/pg-writer-parts.sh                     # 500 transactions/s, 25 s a part, 3 rounds
@@ -80,17 +81,19 @@ cpu_ticks() {
   echo $sum
 }
 echo "== $(nproc) cores; $(uptime | sed 's/.*load/load/'); $(psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc 'SELECT version()' postgres | cut -d, -f1)"
-echo "| part | transactions/s offered | round | done | PostgreSQL % of a core | core-ms per transaction | latency average ms |"
+echo "| part | transactions/s offered | round | done | PostgreSQL % of a core | core-ms per transaction | latency p50 / p99 ms |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for round in $(seq 1 "$ROUNDS"); do
   for rate in $RATES; do
     for part in writer no-update insert; do
       before=$(cpu_ticks); start=$(date +%s.%N)
+      rm -f "$WORK"/log*
       "$(pg_config --bindir)/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c 2 -j 1 -R "$rate" -T "$DURATION" \
-        -f "$WORK/$part.sql" chatdb > "$WORK/pgbench.txt" 2>&1 || { cat "$WORK/pgbench.txt"; exit 1; }
+        -l --log-prefix="$WORK/log" -f "$WORK/$part.sql" chatdb > "$WORK/pgbench.txt" 2>&1 || { cat "$WORK/pgbench.txt"; exit 1; }
       after=$(cpu_ticks); end=$(date +%s.%N)
       tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/pgbench.txt" | head -1)
-      latency=$(sed -n 's/^latency average = \([0-9.]*\).*/\1/p' "$WORK/pgbench.txt")
+      # The third field of each logged transaction: microseconds from its scheduled start (with -R) to the answer.
+      latency=$(cat "$WORK"/log* | python3 -c "import sys; t=sorted(int(l.split()[2]) for l in sys.stdin); print(f'{t[len(t)//2]/1000:.2f} / {t[len(t)*99//100]/1000:.2f}')")
       python3 -c "t=$after-$before; s=$end-$start; print(f'| $part | $rate | $round | {$tps:.0f} | {t/s:.1f} | {t*10/($tps*s):.3f} | $latency |')"
     done
   done
