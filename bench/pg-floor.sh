@@ -9,16 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATES=${RATES:-100 500 2000}; DURATION=${DURATION:-20}; PG_PORT=${PG_PORT:-54390}
-WORK=$(mktemp -d /tmp/chatapp-pgfloor.XXXXXX)
-chmod 755 "$WORK" # PostgreSQL runs as the postgres user when we are root
-PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-PGDATA="$WORK/pgdata" PGPORT=$PG_PORT POSTGRES_PASSWORD=$PASSWORD ChatApp.AppHost/postgres-server.sh -c shared_buffers=512MB \
-  > "$WORK/postgres.log" 2>&1 &
-PG_PID=$!
-trap 'kill $PG_PID 2>/dev/null; wait $PG_PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 300); do grep -q "ready on" "$WORK/postgres.log" && break; sleep 0.1; done
-export PGPASSWORD=$PASSWORD
-psql_() { psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
+source bench/pg-server.sh
 psql_ -c "CREATE DATABASE floor" postgres
 psql_ floor -c "CREATE TABLE messages (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, conversation_id uuid NOT NULL,
   sender_kind varchar(20) NOT NULL, body varchar(4000) NOT NULL, client_message_id varchar(64) NOT NULL,
@@ -28,16 +19,7 @@ cat > "$WORK/insert.sql" <<'SQL'
 INSERT INTO messages (conversation_id, sender_kind, body, client_message_id, created_at)
 VALUES (gen_random_uuid(), 'Visitor', repeat('x', 80), md5(random()::text), now());
 SQL
-POSTMASTER=$(head -n 1 "$WORK/pgdata/postmaster.pid")
-# utime + stime + cutime + cstime, in clock ticks (100 a second), of the postmaster and its children.
-cpu_ticks() {
-  local sum=0
-  for pid in $POSTMASTER $(pgrep -P "$POSTMASTER"); do
-    sum=$((sum + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-  done
-  echo $sum
-}
-echo "== $(nproc) cores; $(uptime | sed 's/.*load/load/'); $(psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc 'SELECT version()' postgres | cut -d, -f1)"
+machine_line
 echo "| transactions/s offered | done | PostgreSQL % of a core | core-ms per transaction |"
 echo "|---:|---:|---:|---:|"
 for rate in $RATES; do

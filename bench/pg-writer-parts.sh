@@ -17,21 +17,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATES=${RATES:-500}; DURATION=${DURATION:-25}; ROUNDS=${ROUNDS:-3}; N=${N:-200}; PG_PORT=${PG_PORT:-54392}
-WORK=$(mktemp -d /tmp/chatapp-pgparts.XXXXXX)
-chmod 755 "$WORK" # PostgreSQL runs as the postgres user when we are root
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   dotnet build ChatApp.MigrationService -c Release -v q -nologo >/dev/null
 fi
-PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-PGDATA="$WORK/pgdata" PGPORT=$PG_PORT POSTGRES_PASSWORD=$PASSWORD ChatApp.AppHost/postgres-server.sh -c shared_buffers=512MB \
-  > "$WORK/postgres.log" 2>&1 &
-PG_PID=$!
-trap 'kill $PG_PID 2>/dev/null; wait $PG_PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 300); do grep -q "ready on" "$WORK/postgres.log" && break; sleep 0.1; done
-export PGPASSWORD=$PASSWORD
-psql_() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
+source bench/pg-server.sh
 psql_ -c "CREATE DATABASE chatdb" postgres
-ConnectionStrings__chatdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PASSWORD;Database=chatdb" \
+ConnectionStrings__chatdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PGPASSWORD;Database=chatdb" \
   Admin__Email=admin@bench.local Admin__Password=bench-admin-password DOTNET_ENVIRONMENT=Production \
   dotnet ChatApp.MigrationService/bin/Release/net10.0/ChatApp.MigrationService.dll \
   --contentRoot "$PWD/ChatApp.MigrationService/bin/Release/net10.0" >/dev/null
@@ -72,15 +63,7 @@ open(f'{work}/insert.sql', 'w').write(head + one_line(
     "VALUES ((SELECT id FROM bench_conv WHERE n = :n), 'Visitor', repeat('x', 80), md5(random()::text), now())"))
 PY
 
-POSTMASTER=$(head -n 1 "$WORK/pgdata/postmaster.pid")
-cpu_ticks() {
-  local sum=0
-  for pid in $POSTMASTER $(pgrep -P "$POSTMASTER"); do
-    sum=$((sum + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-  done
-  echo $sum
-}
-echo "== $(nproc) cores; $(uptime | sed 's/.*load/load/'); $(psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc 'SELECT version()' postgres | cut -d, -f1)"
+machine_line
 echo "| part | transactions/s offered | round | done | PostgreSQL % of a core | core-ms per transaction | latency p50 / p99 ms |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for round in $(seq 1 "$ROUNDS"); do
