@@ -61,17 +61,11 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 echo "== Starting PostgreSQL on 127.0.0.1:$PG_PORT (ChatApp.AppHost/postgres-server.sh)"
-PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-PGDATA="$WORK/pgdata" PGPORT=$PG_PORT POSTGRES_PASSWORD=$PASSWORD ChatApp.AppHost/postgres-server.sh \
-  -c max_connections=300 -c shared_buffers=512MB -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on > "$WORK/postgres.log" 2>&1 &
-PG_PID=$!
-for _ in $(seq 1 300); do grep -q "ready on" "$WORK/postgres.log" && break; kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
-grep -q "ready on" "$WORK/postgres.log" || { echo "PostgreSQL did not start:"; cat "$WORK/postgres.log"; exit 1; }
-POSTMASTER=$(head -n 1 "$WORK/pgdata/postmaster.pid")
-psql_() { PGPASSWORD=$PASSWORD psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
-psql_ -qc "CREATE DATABASE chatdb" postgres
-psql_ -qc "CREATE EXTENSION pg_stat_statements" chatdb
-CS="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PASSWORD;Database=chatdb"
+source bench/pg-server.sh
+start_postgres -c max_connections=300 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on
+psql_ -c "CREATE DATABASE chatdb" postgres
+psql_ -c "CREATE EXTENSION pg_stat_statements" chatdb
+CS="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PGPASSWORD;Database=chatdb"
 echo "   $(psql_ -tAc "SELECT version()" postgres | cut -d, -f1); durability: $(psql_ -tAc "SELECT 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')" postgres)"
 
 echo "== Migrating"
@@ -80,7 +74,7 @@ ConnectionStrings__chatdb="$CS" Admin__Email=admin@bench.local Admin__Password=$
   DOTNET_ENVIRONMENT=Production dotnet "$APP_DIR/ChatApp.MigrationService/bin/Release/net10.0/ChatApp.MigrationService.dll" \
   --contentRoot "$APP_DIR/ChatApp.MigrationService/bin/Release/net10.0" >/dev/null
 # A schema experiment without a migration: EXTRA_SQL="DROP INDEX ix_messages_body" bench/run.sh
-[ -n "${EXTRA_SQL:-}" ] && { echo "== Extra SQL: $EXTRA_SQL"; psql_ -qc "$EXTRA_SQL" chatdb; }
+[ -n "${EXTRA_SQL:-}" ] && { echo "== Extra SQL: $EXTRA_SQL"; psql_ -c "$EXTRA_SQL" chatdb; }
 
 REDIS_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 SIGNING_KEY=$(head -c 48 /dev/urandom | base64)
@@ -167,7 +161,7 @@ SQL
 INSERT INTO pgbench_messages (conversation_id, sender_kind, body, client_message_id, created_at)
 VALUES (gen_random_uuid(), 'Visitor', repeat('x', 80), md5(random()::text), now());
 SQL
-  PGPASSWORD=$PASSWORD "$(pg_config --bindir)/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 32 -j 2 -T 20 -f "$WORK/insert.sql" chatdb 2>&1 |
+  "$(pg_config --bindir)/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -c 32 -j 2 -T 20 -f "$WORK/insert.sql" chatdb 2>&1 |
     sed -n 's/^tps = \([0-9.]*\).*/   pgbench: \1 rows\/s (32 clients, 20 s)/p' | tee "$RESULTS/pgbench.txt"
 fi
 
