@@ -9,11 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATES=${RATES:-100 500 2000}; DURATION=${DURATION:-20}; PG_PORT=${PG_PORT:-54390}
-WORK=$(mktemp -d /tmp/chatapp-pgfloor.XXXXXX)
-chmod 755 "$WORK" # PostgreSQL runs as the postgres user when we are root
-trap 'kill $PG_PID 2>/dev/null; wait $PG_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 source bench/pg-server.sh
-start_postgres
+scratch_postgres
 psql_ -c "CREATE DATABASE floor" postgres
 psql_ floor -c "CREATE TABLE messages (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, conversation_id uuid NOT NULL,
   sender_kind varchar(20) NOT NULL, body varchar(4000) NOT NULL, client_message_id varchar(64) NOT NULL,

@@ -4,6 +4,7 @@
 #                                through ChatApp.AppHost/postgres-server.sh on PG_PORT, its data in $WORK/pgdata (the
 #                                caller makes WORK and stops PG_PID on exit); sets PG_PID, POSTMASTER and PGPASSWORD
 #                                (exported, so psql and pgbench sign in).
+# scratch_postgres [-c …]        start_postgres in a temporary WORK of its own, removed with the server on exit.
 # psql_                          psql as the superuser, stopping at the first error.
 # cpu_ticks                      utime + stime + cutime + cstime in clock ticks (100 a second) of the postmaster and its
 #                                children: exited children count through cutime.
@@ -17,6 +18,13 @@ start_postgres() {
   for _ in $(seq 1 300); do grep -q "ready on" "$WORK/postgres.log" && break; kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
   grep -q "ready on" "$WORK/postgres.log" || { echo "PostgreSQL did not start:"; cat "$WORK/postgres.log"; exit 1; }
   POSTMASTER=$(head -n 1 "$WORK/pgdata/postmaster.pid")
+}
+
+scratch_postgres() {
+  WORK=$(mktemp -d /tmp/chatapp-pgbench.XXXXXX)
+  chmod 755 "$WORK" # PostgreSQL runs as the postgres user when we are root
+  trap 'kill $PG_PID 2>/dev/null; wait $PG_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+  start_postgres "$@"
 }
 
 psql_() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }

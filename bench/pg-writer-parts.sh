@@ -20,11 +20,8 @@ RATES=${RATES:-500}; DURATION=${DURATION:-25}; ROUNDS=${ROUNDS:-3}; N=${N:-200};
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   dotnet build ChatApp.MigrationService -c Release -v q -nologo >/dev/null
 fi
-WORK=$(mktemp -d /tmp/chatapp-pgparts.XXXXXX)
-chmod 755 "$WORK" # PostgreSQL runs as the postgres user when we are root
-trap 'kill $PG_PID 2>/dev/null; wait $PG_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 source bench/pg-server.sh
-start_postgres
+scratch_postgres
 psql_ -c "CREATE DATABASE chatdb" postgres
 ConnectionStrings__chatdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PGPASSWORD;Database=chatdb" \
   Admin__Email=admin@bench.local Admin__Password=bench-admin-password DOTNET_ENVIRONMENT=Production \
