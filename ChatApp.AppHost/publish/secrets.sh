@@ -10,12 +10,12 @@ chmod 700 secrets
 random() { openssl rand -hex 32; }
 server_name=$(sed -n 's/^SERVER_NAME=//p' .env 2>/dev/null | head -n 1)
 
-for name in $(sed -n 's|^ *file: \./secrets/\([A-Za-z0-9._-]*\)$|\1|p' docker-compose.yaml | sort -u); do
+for name in $(sed -n 's|^ *file: "\{0,1\}\./secrets/\([A-Za-z0-9._-]*\)"\{0,1\}$|\1|p' docker-compose.yaml | sort -u); do
   file="secrets/$name"
   [ -e "$file" ] && continue
   case "$name" in
     jwt-signing-key) printf '%s %s\n' "$(date -u +%Y-%m)" "$(random)" > "$file" ;;
-    otel-exporter-otlp-headers) ;;  # from the dashboard's key, below
+    otel-exporter-otlp-headers) continue ;;  # from the dashboard's key, below
     tls-certificate | tls-certificate-key)
       [ -e secrets/tls-certificate ] && [ -e secrets/tls-certificate-key ] && continue
       openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=${server_name:-localhost}" \
@@ -26,7 +26,7 @@ for name in $(sed -n 's|^ *file: \./secrets/\([A-Za-z0-9._-]*\)$|\1|p' docker-co
   esac
   echo "secrets.sh: created $file"
 done
-if grep -q 'file: \./secrets/otel-exporter-otlp-headers$' docker-compose.yaml && [ ! -e secrets/otel-exporter-otlp-headers ]; then
+if grep -q 'secrets/otel-exporter-otlp-headers' docker-compose.yaml && [ ! -e secrets/otel-exporter-otlp-headers ]; then
   printf 'x-otlp-api-key=%s\n' "$(cat secrets/dashboard-otlp-api-key)" > secrets/otel-exporter-otlp-headers
   echo "secrets.sh: created secrets/otel-exporter-otlp-headers"
 fi
