@@ -11,6 +11,14 @@ for file in "$POSTGRES_PASSWORD_FILE" "$CHATAPP_DB_PASSWORD_FILE"; do
   [ -s "$file" ] || { echo "apply-roles: the secret file $file is missing or empty." >&2; exit 1; }
 done
 
+# Over TCP the superuser signs in with its password (from a passfile, never the command line); in the container the
+# local socket needs none.
+passfile=$(mktemp)
+trap 'rm -f "$passfile"' EXIT
+chmod 600 "$passfile"
+printf '*:*:*:%s:%s\n' "${PGUSER:-postgres}" "$(sed -e 's/\\/\\\\/g' -e 's/:/\\:/g' "$POSTGRES_PASSWORD_FILE")" > "$passfile"
+export PGPASSFILE=$passfile
+
 # The passwords go from the files to psql's variables by psql's own backquotes: never on a command line.
 {
   printf '\\set su_password `cat %s`\n' "'$POSTGRES_PASSWORD_FILE'"

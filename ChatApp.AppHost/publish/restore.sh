@@ -22,7 +22,6 @@ restore_dump() {
   local folder=${1:?usage: restore.sh dump <folder>}
   [ -d "$folder" ] || fail "no dump folder $folder (backup.sh dump writes them in $backup_dir/dumps)."
   export PGUSER=${PGUSER:-postgres}
-  local passfile
   passfile=$(mktemp)
   trap 'rm -f "$passfile"' EXIT
   chmod 600 "$passfile"
