@@ -155,6 +155,7 @@ public sealed class EdgeProxyTests(EdgeFixture edge) : IClassFixture<EdgeFixture
         finally
         {
             await edge.MoveReplicasAsync(EdgeFixture.ReplicaAddresses);
+            await edge.WaitUntilServedAsync();
         }
     }
 }
@@ -212,13 +213,7 @@ public sealed class EdgeFixture : IAsyncLifetime
             ["PROXY_MODE"] = "behind-proxy",
             ["TRUSTED_PROXIES"] = "127.0.0.1/32, 10.0.0.0/8",
         }, this);
-        using var https = HttpsClient();
-        var clock = Stopwatch.StartNew();
-        while ((await https.GetAsync("/api/widget/settings")).StatusCode != HttpStatusCode.OK)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "nginx never reached the API");
-            await Task.Delay(200);
-        }
+        await WaitUntilServedAsync();
     }
 
     /// <summary>The variables the image's environment sets, pointed at this machine.</summary>
@@ -271,6 +266,18 @@ public sealed class EdgeFixture : IAsyncLifetime
 
     public async Task<WidgetSessionDto> StartWidgetAsync(string visitorAddress) =>
         await (await StartWidgetResponseAsync(visitorAddress)).ReadAsync<WidgetSessionDto>();
+
+    /// <summary>Until the edge reaches the API: nginx keeps a resolved address for up to 5 s (valid=5s).</summary>
+    public async Task WaitUntilServedAsync()
+    {
+        using var https = HttpsClient();
+        var clock = Stopwatch.StartNew();
+        while ((await https.GetAsync("/api/widget/settings")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "nginx never reached the API");
+            await Task.Delay(200);
+        }
+    }
 
     /// <summary>Stops every replica, starts them on <paramref name="addresses"/> and tells the DNS.</summary>
     public async Task MoveReplicasAsync(IPAddress[] addresses)
