@@ -26,6 +26,14 @@ public sealed class DockerComposeEnvironmentResource(string name) : Resource(nam
     /// <summary>The standalone Aspire Dashboard image, the same version as the AppHost's packages.</summary>
     public const string DashboardImage = "mcr.microsoft.com/dotnet/aspire-dashboard:13.6.5";
 
+    /// <summary>
+    /// PostgreSQL's settings for continuous WAL archiving: every finished segment, and at least every 30 s while
+    /// anything is written, goes to the backups volume (archive-wal.sh), so losing the data volume loses at most about
+    /// that much. <paramref name="scripts"/> is the folder of the published scripts.
+    /// </summary>
+    public static IReadOnlyList<string> WalArchivingSettings(string scripts) =>
+        ["wal_level=replica", "archive_mode=on", $"archive_command=/bin/bash {scripts}/archive-wal.sh %p %f", "archive_timeout=30"];
+
     /// <summary>Services reach each other by service name on the stack's network.</summary>
     public ReferenceExpression GetHostAddressExpression(EndpointReference endpointReference) =>
         ReferenceExpression.Create($"{endpointReference.Resource.Name}");
@@ -216,11 +224,10 @@ internal sealed partial class ComposeWriter(DistributedApplicationModel model, D
         {
             { "image", Image(postgres, "docker.io/library/postgres") },
             { "entrypoint", Sequence("/bin/bash", $"{Scripts}/postgres-entrypoint.sh") },
-            // Continuous WAL archiving: every finished segment, and at least every 30 s while anything is written, goes
-            // to the backups volume (archive-wal.sh), so losing the data volume loses at most about that much.
-            { "command", Sequence("postgres", "-c", "wal_level=replica", "-c", "archive_mode=on",
-                "-c", $"archive_command=/bin/bash {Scripts}/archive-wal.sh %p %f", "-c", "archive_timeout=30",
-                "-c", $"max_connections={Configuration("POSTGRES_MAX_CONNECTIONS", "Connections PostgreSQL accepts: every API replica holds up to 24", "200")}") },
+            { "command", Sequence([
+                "postgres",
+                .. DockerComposeEnvironmentResource.WalArchivingSettings(Scripts).SelectMany(setting => new[] { "-c", setting }),
+                "-c", $"max_connections={Configuration("POSTGRES_MAX_CONNECTIONS", "Connections PostgreSQL accepts: every API replica holds up to 24", "200")}"]) },
             { "environment", environment },
             { "secrets", Sequence(Secret(SuperuserPasswordSecret, "Password of the PostgreSQL superuser (backups and restores use it; the services never do)"),
                 Secret(AppDatabasePasswordSecret, $"Password of the '{AppDatabaseUser}' role the services connect as")) },

@@ -128,6 +128,113 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
         Assert.True(await CanSignInAsync(server, "chatdb", (await File.ReadAllTextAsync(app)).Trim()));
     }
 
+    [Fact]
+    public async Task WalArchive_RestoresToAPointInTime_LosingAtMostTheArchiveTimeout()
+    {
+        // The published settings and scripts; the scripts copied where the server's own user can read them.
+        var scripts = Path.Combine(_work, "scripts");
+        Directory.CreateDirectory(scripts);
+        foreach (var script in Directory.GetFiles(Scripts, "*.sh"))
+        {
+            File.Copy(script, Path.Combine(scripts, Path.GetFileName(script)));
+        }
+        var backups = Path.Combine(_work, "backups");
+        Directory.CreateDirectory(Path.Combine(backups, "wal"));
+        await ChownToServerUserAsync(_work, backups, Path.Combine(backups, "wal"));
+        var settings = ChatApp.AppHost.DockerComposeEnvironmentResource.WalArchivingSettings(scripts);
+        var server = await TestPostgres.StartAsync(environment: new Dictionary<string, string> { ["BACKUP_DIR"] = backups },
+            serverArguments: [.. settings.SelectMany(setting => new[] { "-c", setting })]);
+        var connection = await server.EnsureDatabaseAsync("chatdb");
+        await ExecuteAsync(connection, "CREATE TABLE notes (id int PRIMARY KEY, written timestamptz NOT NULL DEFAULT clock_timestamp())");
+
+        var password = WriteSecret("postgres-password", server.Password);
+        await RunAsync("backup.sh", ["base"], Environment(server, password, "chatdb"));
+        await ExecuteAsync(connection, "INSERT INTO notes (id) SELECT generate_series(1, 100)");
+        var target = (DateTime)(await ScalarAsync(connection, "SELECT clock_timestamp()"))!;
+        await ExecuteAsync(connection, "INSERT INTO notes (id) SELECT generate_series(101, 200)");
+
+        // Recovery point: how long the last commit waits for its WAL segment to reach the archive, unforced.
+        var segment = (string)(await ScalarAsync(connection, "SELECT pg_walfile_name(pg_current_wal_lsn())"))!;
+        var archived = Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(backups, "wal", segment + ".gz")))
+        {
+            Assert.True(archived.Elapsed < TimeSpan.FromMinutes(2), $"{segment} was never archived");
+            await Task.Delay(100);
+        }
+        output.WriteLine($"recovery point: the last commit reached the archive after {archived.Elapsed.TotalSeconds:F1} s (archive_timeout=30)");
+        server.Stop();
+
+        // Recovery time: the data folder rebuilt, the WAL replayed up to the target, the server open for writes.
+        var restored = Path.Combine(_work, "restored");
+        var clock = Stopwatch.StartNew();
+        var environment = new Dictionary<string, string?>(Environment(server, password, "chatdb")) { ["PGDATA"] = restored };
+        await RunAsync("restore.sh", ["pitr", target.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.ffffff+00", System.Globalization.CultureInfo.InvariantCulture)], environment);
+        var port = LoopbackPorts.PickFree();
+        using var postgres = StartRestoredServer(restored, port);
+        var restoredConnection = new NpgsqlConnectionStringBuilder(server.ConnectionString("chatdb")) { Port = port, Pooling = false }.ConnectionString;
+        while (true)
+        {
+            Assert.False(postgres.HasExited, "the restored server exited");
+            try
+            {
+                if (await ScalarAsync(restoredConnection, "SELECT pg_is_in_recovery()") is false)
+                {
+                    break;
+                }
+            }
+            catch (NpgsqlException) when (clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+            }
+            await Task.Delay(100);
+        }
+        output.WriteLine($"recovery time: restore.sh pitr and WAL replay took {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(100L, await ScalarAsync(restoredConnection, "SELECT count(*) FROM notes"));
+        Assert.Equal(100, await ScalarAsync(restoredConnection, "SELECT max(id) FROM notes"));
+        await ExecuteAsync(restoredConnection, "INSERT INTO notes (id) VALUES (1000)"); // Promoted: it takes writes.
+        postgres.Kill();
+        await postgres.WaitForExitAsync();
+    }
+
+    /// <summary>PostgreSQL on a restored folder, as the postgres user when this is root.</summary>
+    private Process StartRestoredServer(string dataDirectory, int port)
+    {
+        var bin = $"/usr/lib/postgresql/{TestPostgres.MajorVersion}/bin/postgres";
+        var socket = Path.Combine(_work, "socket");
+        Directory.CreateDirectory(socket);
+        ChownToServerUserAsync(socket).GetAwaiter().GetResult();
+        string[] server = [bin, "-D", dataDirectory, "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", socket];
+        var process = System.Environment.UserName == "root"
+            ? ProcessRunner.Create("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. server], "/")
+            : ProcessRunner.Create(server[0], server[1..], "/");
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task ChownToServerUserAsync(params string[] paths)
+    {
+        if (System.Environment.UserName == "root")
+        {
+            var chown = await ProcessRunner.RunAsync("chown", ["postgres:", .. paths], "/", TimeSpan.FromSeconds(30));
+            Assert.True(chown.ExitCode == 0, chown.Output);
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await new NpgsqlCommand(sql, connection).ExecuteScalarAsync();
+    }
+
     private static async Task<bool> CanSignInAsync(TestPostgres server, string database, string password)
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.ConnectionString(database))
