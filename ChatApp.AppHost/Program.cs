@@ -19,7 +19,7 @@ var api = builder.AddProject<Projects.ChatApp_Api>(Resources.Api)
     .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 2))
     .WithReference(chatdb).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithEnvironment("Jwt__SigningKeys", jwtSigningKey)
     .WithoutOtlpExportRetry()
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,7 @@ public static class Extensions
     /// <summary>Adds OpenTelemetry, default health checks, service discovery and resilient HTTP clients.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.AddSecretFiles();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
@@ -38,6 +40,22 @@ public static class Extensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
+        return builder;
+    }
+
+    /// <summary>Where secret files are read from unless <c>SecretsDirectory</c> says otherwise: Docker's and Swarm's place for them.</summary>
+    public const string DefaultSecretsDirectory = "/run/secrets";
+
+    /// <summary>
+    /// Secrets as files (compose and Swarm <c>secrets:</c>): each file of <c>SecretsDirectory</c> (default
+    /// <see cref="DefaultSecretsDirectory"/>, skipped when missing) is the setting its name says, <c>__</c> for <c>:</c>
+    /// (<c>Jwt__SigningKeys</c> is <c>Jwt:SigningKeys</c>), so no secret is in the environment or on a command line.
+    /// Files win over environment variables.
+    /// </summary>
+    public static TBuilder AddSecretFiles<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var directory = builder.Configuration["SecretsDirectory"] is { Length: > 0 } configured ? configured : DefaultSecretsDirectory;
+        builder.Configuration.AddKeyPerFile(Path.GetFullPath(directory), optional: true);
         return builder;
     }
 

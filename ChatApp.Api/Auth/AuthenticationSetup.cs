@@ -24,7 +24,7 @@ public static class AuthenticationSetup
                 {
                     ValidIssuer = jwt.Value.Issuer,
                     ValidAudience = jwt.Value.Audience,
-                    IssuerSigningKey = keys.Key,
+                    IssuerSigningKeys = keys.VerificationKeys,
                     NameClaimType = ClaimNames.Name,
                     RoleClaimType = ClaimNames.Role,
                     ClockSkew = TimeSpan.FromSeconds(5),

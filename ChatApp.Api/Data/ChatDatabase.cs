@@ -93,11 +93,21 @@ public sealed class DatabaseOptions
     /// <summary>Seconds a statement may run: every query of the API is small, so a longer one means the server is stuck.</summary>
     public int CommandTimeoutSeconds { get; set; } = 3;
 
+    /// <summary>
+    /// The password of the connection string's user, kept out of it: in production the secret file
+    /// <c>Database__Password</c>, so the connection string can sit in the environment.
+    /// </summary>
+    public string? Password { get; set; }
+
     public static DatabaseOptions From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
 
     public string Apply(NpgsqlConnectionStringBuilder connection, int maxPoolSize)
     {
+        if (!string.IsNullOrEmpty(Password))
+        {
+            connection.Password = Password;
+        }
         connection.MaxPoolSize = maxPoolSize;
         connection.Timeout = ConnectTimeoutSeconds;
         connection.CommandTimeout = CommandTimeoutSeconds;

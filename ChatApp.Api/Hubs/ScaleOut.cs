@@ -32,10 +32,18 @@ public static class ScaleOut
         }
 
         var exported = builder.IsOtlpExporterConfigured();
+        // Redis:Password (in production the secret file Redis__Password) wins over the connection string's.
+        var password = builder.Configuration["Redis:Password"];
         builder.AddRedisClient(ConnectionName, settings =>
         {
             settings.DisableTracing |= !exported;
             settings.DisableHealthChecks = true;
+        }, options =>
+        {
+            if (!string.IsNullOrEmpty(password))
+            {
+                options.Password = password;
+            }
         });
         // Without Redis an instance still serves REST and stores messages; only other instances stop hearing it.
         services.AddHealthChecks().AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), ConnectionName, HealthStatus.Degraded);

@@ -16,11 +16,11 @@ public sealed class ChatApiFactory : WebApplicationFactory<ChatApp.Api.Hubs.Chat
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
     public ChatApiFactory(string connectionString, int port = 0,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, System.Net.IPAddress? address = null)
     {
         _connectionString = connectionString;
         _settings = settings ?? new Dictionary<string, string?>();
-        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
+        UseKestrel(options => options.Listen(address ?? System.Net.IPAddress.Loopback, port));
     }
 
     /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234</c>.</summary>

@@ -29,9 +29,9 @@ public sealed class ServerProcess
         }
     }
 
-    public static ServerProcess Start(string script, IReadOnlyDictionary<string, string> environment)
+    public static ServerProcess Start(string script, IReadOnlyDictionary<string, string> environment, IEnumerable<string>? arguments = null)
     {
-        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "ChatApp.AppHost", script))
+        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "ChatApp.AppHost", script), arguments ?? [])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -30,16 +30,23 @@ public sealed class TestPostgres
 
     public string DataDirectory { get; }
 
+    /// <summary>Stops the server (a fast shutdown), keeping its data folder.</summary>
+    public void Stop() => _server.Stop();
+
     public static Task<TestPostgres> GetAsync() => Shared.Value;
 
     /// <summary>Starts a server of its own (most tests share <see cref="GetAsync"/>'s).</summary>
-    public static async Task<TestPostgres> StartAsync(string? binDirectory = null)
+    /// <param name="binDirectory">PG_BIN: the server binaries' folder (default: found by the script).</param>
+    /// <param name="environment">More variables for the server (e.g. what its archive_command reads).</param>
+    /// <param name="serverArguments">Arguments to postgres itself (e.g. <c>-c archive_mode=on</c>).</param>
+    public static async Task<TestPostgres> StartAsync(string? binDirectory = null, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? serverArguments = null)
     {
         var port = LoopbackPorts.PickFree();
         var password = RandomNumberGenerator.GetHexString(24, lowercase: true);
         // Directly under /tmp: as root the server runs as `postgres`, which must reach the folder.
         var dataDirectory = Path.Combine(Path.GetTempPath(), "chatapp-test-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        var environment = new Dictionary<string, string>
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["PGDATA"] = dataDirectory,
             ["PGPORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -49,9 +56,9 @@ public sealed class TestPostgres
         };
         if (binDirectory is not null)
         {
-            environment["PG_BIN"] = binDirectory;
+            variables["PG_BIN"] = binDirectory;
         }
-        var server = new TestPostgres(ServerProcess.Start("postgres-server.sh", environment), port, password, dataDirectory);
+        var server = new TestPostgres(ServerProcess.Start("postgres-server.sh", variables, serverArguments), port, password, dataDirectory);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DeleteData();
         await server._server.WaitUntilReadyAsync(async () =>
         {

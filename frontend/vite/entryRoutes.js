@@ -1,5 +1,5 @@
 // Maps the app's public paths to the HTML entry that serves them. Used by the Vite dev and preview
-// servers; nginx.conf mirrors the same table for production.
+// servers; nginx/locations.inc mirrors the same table for production.
 
 /** @type {{ test: (path: string) => boolean, entry: string }[]} */
 export const entryRoutes = [
